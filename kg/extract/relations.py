@@ -1,0 +1,776 @@
+"""Relation extraction: rules over a parsed sentence, its entity mentions and lexicons.
+
+Three families of rules, each named in the evidence it leaves:
+
+- ``role``: a relational noun between two names: titles and appositions
+  ("Microsoft CEO Satya Nadella", "Claudia Rossi, a tech analyst at Bernstein",
+  "Nvidia's rival AMD", "its generative AI model, Grok");
+- ``possessive``: "xAI's Grok" (maker), "Elon Musk's xAI" (owner);
+- ``trigger``: a verb, noun or adjective from the lexicon with argument slots filled
+  from the parse *and* from the surface order, because the small model's parses of
+  news prose are often wrong: subjects, objects, prepositional objects, passives
+  ("was acquired by"), hyphenated agents ("Microsoft-backed"), coordinations
+  ("tensions between Nadella and Altman", "Amazon and Google invested").
+
+References stand in for names: "it", "its", "the company", "the startup", "the
+chipmaker" resolve to the entity they most likely point to (the subject of the
+sentence or of the one before, or the last entity of a matching kind).
+
+Every candidate is checked against the ontology's domain and range; rejected ones
+are counted per type.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+from spacy.tokens import Doc, Span, Token
+
+from kg.extract.amounts import find_amounts
+from kg.extract.entities import EntityRecord, SpanMention
+from kg.extract.lexicon import ROLE_NOUNS, TRIGGERS, Frame, RoleNoun, Trigger
+from kg.extract.modality import modality_of
+from kg.ontology import EntityType, Modality, relation_spec
+
+__all__ = ["Candidate", "RelationExtractor"]
+
+ORG, PER, PROD = EntityType.ORGANIZATION, EntityType.PERSON, EntityType.PRODUCT
+
+_MAX_WORDS = max(len(k[0].split()) for k in TRIGGERS)
+_MAX_ROLE_WORDS = max(len(k.split()) for k in ROLE_NOUNS)
+_CLAUSE_BREAK = {
+    ";",
+    ":",
+    "which",
+    "who",
+    "whose",
+    "whom",
+    "while",
+    "whereas",
+    "although",
+    "though",
+    "but",
+    "because",
+    "since",
+    "unless",
+    "where",
+    "when",
+    "after",
+    "before",
+    "if",
+    "(",
+    ")",
+    "—",
+    "–",
+    "--",
+    '"',
+}
+_PREPS = {
+    "in",
+    "into",
+    "with",
+    "from",
+    "by",
+    "to",
+    "on",
+    "onto",
+    "through",
+    "via",
+    "of",
+    "at",
+    "for",
+    "against",
+    "between",
+    "among",
+    "amongst",
+    "alongside",
+    "versus",
+    "vs",
+    "vs.",
+}
+# Words that may stand between a role noun and the names it relates ("its longtime
+# partner", "a senior tech analyst").
+_MODIFIER_POS = {"ADJ", "DET", "NUM", "ADV", "NOUN", "PROPN", "PART"}
+_PRONOUNS = {"it", "its", "they", "their", "itself"}
+# "the company", "the startup", ...: a kind word and the gazetteer kinds it fits.
+_DESCRIPTORS: dict[str, tuple[EntityType, set[str]]] = {
+    "company": (ORG, set()),
+    "firm": (ORG, set()),
+    "group": (ORG, set()),
+    "business": (ORG, set()),
+    "corporation": (ORG, set()),
+    "giant": (ORG, set()),
+    "startup": (ORG, {"startup", "lab"}),
+    "start-up": (ORG, {"startup", "lab"}),
+    "lab": (ORG, {"lab"}),
+    "laboratory": (ORG, {"lab"}),
+    "developer": (ORG, set()),
+    "chipmaker": (ORG, {"chipmaker"}),
+    "chip maker": (ORG, {"chipmaker"}),
+    "chip giant": (ORG, {"chipmaker"}),
+    "chip designer": (ORG, {"chipmaker"}),
+    "investor": (ORG, {"investor"}),
+    "fund": (ORG, {"investor"}),
+    "search giant": (ORG, {"bigtech"}),
+    "tech giant": (ORG, {"bigtech"}),
+    "software giant": (ORG, {"bigtech", "software"}),
+    "software maker": (ORG, {"software"}),
+    "cloud provider": (ORG, {"cloud"}),
+    "cloud giant": (ORG, {"cloud"}),
+    "e-commerce giant": (ORG, {"bigtech", "retailer"}),
+    "iphone maker": (ORG, {"bigtech"}),
+    "social media giant": (ORG, {"bigtech"}),
+    "automaker": (ORG, {"automaker"}),
+    "model": (PROD, {"model"}),
+    "chatbot": (PROD, {"assistant"}),
+    "assistant": (PROD, {"assistant"}),
+    "platform": (PROD, {"platform", "cloud"}),
+    "executive": (PER, set()),
+    "billionaire": (PER, set()),
+    "entrepreneur": (PER, set()),
+}
+_PLURAL_REFS = {
+    "the two companies",
+    "both companies",
+    "the two firms",
+    "the pair",
+    "the two",
+    "both firms",
+    "the companies",
+    "the two sides",
+    "both sides",
+    "the duo",
+    "the two men",
+    "the two executives",
+    "the rivals",
+    "both",
+}
+_CONFIDENCE = {"role": 0.8, "possessive": 0.6, "trigger-dep": 0.75, "trigger": 0.6}
+
+
+@dataclass(frozen=True)
+class Arg:
+    """A name or a resolved reference that can fill an argument slot."""
+
+    start: int  # token indexes in the doc
+    end: int
+    entity: EntityRecord
+    is_ref: bool = False
+
+    @property
+    def type(self) -> EntityType:
+        return self.entity.type
+
+
+@dataclass
+class Candidate:
+    """A relation mention before it becomes a :class:`kg.models.Relation`."""
+
+    type: str
+    source: EntityRecord
+    target: EntityRecord
+    sentence: Span
+    trigger_start: int  # token indexes
+    trigger_end: int
+    rule: str
+    confidence: float
+    modality: Modality = Modality.ASSERTED
+    role: str | None = None
+    amount: str | None = None
+    amount_usd: float | None = None
+
+
+@dataclass
+class _Sentence:
+    span: Span
+    args: list[Arg]
+    by_token: dict[int, Arg] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        for a in self.args:
+            for i in range(a.start, a.end):
+                self.by_token[i] = a
+
+
+class RelationExtractor:
+    """Extracts relation candidates from one parsed spaCy doc and its resolved mentions."""
+
+    def __init__(self, doc: Doc, mentions: list[SpanMention]) -> None:
+        self.doc = doc
+        self.mentions = sorted(mentions, key=lambda m: m.start)
+        self.rejected: Counter[str] = Counter()
+        self._subjects: list[EntityRecord] = []  # subjects of earlier sentences, latest last
+
+    # ------------------------------------------------------------------ driver
+    def candidates(self) -> Iterator[Candidate]:
+        for sent in self.doc.sents:
+            names = [
+                Arg(m.start, m.end, m.entity)
+                for m in self.mentions
+                if sent.start <= m.start < sent.end and m.entity is not None
+            ]
+            refs = self._references(sent, names)
+            s = _Sentence(sent, sorted(names + refs, key=lambda a: a.start))
+            if len(s.args) >= 2:
+                yield from self._dedupe(self._sentence(s))
+            subject = self._sentence_subject(s)
+            if subject is not None:
+                self._subjects.append(subject)
+
+    def _sentence(self, s: _Sentence) -> Iterator[Candidate]:
+        yield from self._role_nouns(s)
+        yield from self._possessives(s)
+        yield from self._triggers(s)
+
+    @staticmethod
+    def _dedupe(cands: Iterator[Candidate]) -> Iterator[Candidate]:
+        best: dict[tuple[str, str, str], Candidate] = {}
+        for c in cands:
+            key = (c.type, c.source.id, c.target.id)
+            if relation_spec(c.type).symmetric:
+                key = (c.type, *sorted((c.source.id, c.target.id)))  # type: ignore[assignment]
+            if key not in best or c.confidence > best[key].confidence:
+                best[key] = c
+        yield from best.values()
+
+    # -------------------------------------------------------------- references
+    def _sentence_subject(self, s: _Sentence) -> EntityRecord | None:
+        root = s.span.root
+        for tok in [root, *root.children]:
+            if tok.dep_ in {"nsubj", "nsubjpass"}:
+                arg = self._arg_in(s, tok)
+                if arg is not None:
+                    return arg.entity
+        return s.args[0].entity if s.args and s.args[0].start - s.span.start < 4 else None
+
+    def _references(self, sent: Span, names: list[Arg]) -> list[Arg]:
+        """Pronouns and descriptive noun phrases resolved to an entity."""
+        refs: list[Arg] = []
+        taken = {i for a in names for i in range(a.start, a.end)}
+        i = sent.start
+        while i < sent.end:
+            tok = self.doc[i]
+            if i in taken:
+                i += 1
+                continue
+            lower = tok.lower_
+            if lower in _PRONOUNS and tok.pos_ == "PRON":
+                target = self._antecedent(sent, i, names, ORG, set())
+                if target is not None:
+                    refs.append(Arg(i, i + 1, target, is_ref=True))
+                i += 1
+                continue
+            if lower in {"the", "this"}:
+                for width in (3, 2, 1):
+                    phrase = " ".join(t.lower_ for t in self.doc[i + 1 : i + 1 + width])
+                    if i + width < sent.end and phrase in _DESCRIPTORS:
+                        etype, kinds = _DESCRIPTORS[phrase]
+                        target = self._antecedent(sent, i, names, etype, kinds)
+                        if target is not None:
+                            refs.append(Arg(i, i + 1 + width, target, is_ref=True))
+                        i += width
+                        break
+            i += 1
+        return refs
+
+    def _antecedent(
+        self, sent: Span, at: int, names: list[Arg], etype: EntityType, kinds: set[str]
+    ) -> EntityRecord | None:
+        def fits(e: EntityRecord) -> bool:
+            return e.type is etype and (not kinds or bool(kinds & set(e.kinds)))
+
+        before = [a.entity for a in names if a.end <= at and fits(a.entity)]
+        subject = self._subject_before(sent, at)
+        if subject is not None and fits(subject):
+            return subject
+        if before:
+            return before[-1]
+        for e in reversed(self._subjects[-2:]):
+            if fits(e):
+                return e
+        if kinds:  # the last entity of that kind met in the document
+            for m in reversed(self.mentions):
+                if m.start < at and m.entity is not None and fits(m.entity):
+                    return m.entity
+        return None
+
+    def _subject_before(self, sent: Span, at: int) -> EntityRecord | None:
+        for m in self.mentions:
+            if sent.start <= m.start < at and m.entity is not None:
+                tok = self.doc[m.end - 1]
+                if tok.dep_ in {"nsubj", "nsubjpass"} or self.doc[m.start].dep_ in {
+                    "nsubj",
+                    "nsubjpass",
+                }:
+                    return m.entity
+        return None
+
+    # ---------------------------------------------------------------- helpers
+    @staticmethod
+    def _arg_in(s: _Sentence, tok: Token) -> Arg | None:
+        """The argument that a token belongs to or whose subtree holds one, if any."""
+        arg = s.by_token.get(tok.i)
+        if arg is not None:
+            return arg
+        for t in tok.subtree:
+            if (
+                t.i in s.by_token
+                and t.head.i == tok.i
+                and t.dep_ in {"compound", "poss", "appos", "nmod", "amod"}
+            ):
+                return s.by_token[t.i]
+        return None
+
+    def _make(
+        self,
+        s: _Sentence,
+        relation: str,
+        source: Arg,
+        target: Arg,
+        rule: str,
+        trig: tuple[int, int],
+        role: str | None = None,
+    ) -> Candidate | None:
+        if source.entity is target.entity:
+            return None
+        spec = relation_spec(relation)
+        if not spec.allows(source.type, target.type):
+            self.rejected[relation] += 1
+            return None
+        if source.is_ref and target.is_ref:
+            return None
+        trigger_tok = self.doc[trig[0]]
+        cand = Candidate(
+            type=relation,
+            source=source.entity,
+            target=target.entity,
+            sentence=s.span,
+            trigger_start=trig[0],
+            trigger_end=trig[1],
+            rule=rule,
+            confidence=_CONFIDENCE[rule.split(":")[0]]
+            - (0.1 if source.is_ref or target.is_ref else 0.0),
+            modality=modality_of(trigger_tok, s.span, local=rule.startswith(("role", "poss"))),
+            role=role,
+        )
+        if spec.has_amount:
+            self._attach_amount(cand, s.span, trig[0])
+        return cand
+
+    def _attach_amount(self, cand: Candidate, sent: Span, trigger_i: int) -> None:
+        amounts = find_amounts(sent.text)
+        if not amounts:
+            return
+        anchor = self.doc[trigger_i].idx - sent.start_char
+        nearest = min(amounts, key=lambda a: min(abs(a.start - anchor), abs(a.end - anchor)))
+        if min(abs(nearest.start - anchor), abs(nearest.end - anchor)) <= 60:
+            cand.amount, cand.amount_usd = nearest.text, nearest.usd
+
+    def _match_phrase(
+        self, i: int, end: int, table: dict[str, list[RoleNoun]] | None, width_max: int
+    ) -> tuple[str, int] | None:
+        """Longest lexicon phrase (by lowercase text or lemma) starting at token ``i``."""
+        assert table is not None
+        for width in range(min(width_max, end - i), 0, -1):
+            toks = self.doc[i : i + width]
+            for phrase in (
+                " ".join(t.lower_ for t in toks),
+                " ".join(t.lemma_.lower() for t in toks),
+            ):
+                if phrase in table:
+                    return phrase, i + width
+        return None
+
+    # -------------------------------------------------------------- role nouns
+    def _role_nouns(self, s: _Sentence) -> Iterator[Candidate]:
+        sent = s.span
+        i = sent.start
+        while i < sent.end:
+            if i in s.by_token:
+                i += 1
+                continue
+            hit = self._match_phrase(i, sent.end, ROLE_NOUNS, _MAX_ROLE_WORDS)
+            if hit is None or self.doc[hit[1] - 1].pos_ not in {"NOUN", "PROPN", "ADJ"}:
+                i += 1
+                continue
+            phrase, end = hit
+            for holder, anchor in self._role_pairs(s, i, end):
+                for role in ROLE_NOUNS[phrase]:
+                    src, tgt = (holder, anchor) if role.holder_is_source else (anchor, holder)
+                    cand = self._make(
+                        s, role.relation, src, tgt, f"role:{phrase}", (i, end), role=role.role
+                    )
+                    if cand is not None:
+                        yield cand
+                        break
+            i = end
+
+    def _role_pairs(self, s: _Sentence, start: int, end: int) -> Iterator[tuple[Arg, Arg]]:
+        """(holder, anchor) pairs around a role noun spanning tokens [start, end)."""
+        doc, sent = self.doc, s.span
+        before = self._anchor_before(s, start)
+        after = self._name_after(s, end)
+        # "Microsoft CEO Satya Nadella", "its model, Grok", "Nvidia's rival AMD"
+        if before is not None and after is not None:
+            yield after, before
+            return
+        # "Satya Nadella, CEO of Microsoft"; "Rossi, a tech analyst at Bernstein";
+        # "Altman, OpenAI's chief executive"; "Altman is the CEO of OpenAI"
+        holder = self._holder_before(s, before.start if before else start)
+        anchor = before or self._prep_object(s, end)
+        if holder is not None and anchor is not None:
+            yield holder, anchor
+            return
+        # "the chief executive of OpenAI, Sam Altman"
+        if after is None and anchor is not None and anchor.start >= end:
+            nxt = anchor.end
+            if nxt < sent.end and doc[nxt].text == ",":
+                named = s.by_token.get(nxt + 1)
+                if named is not None and not named.is_ref:
+                    yield named, anchor
+
+    def _anchor_before(self, s: _Sentence, start: int) -> Arg | None:
+        """A name compounded or possessive right before a role noun, past modifiers."""
+        j = start - 1
+        steps = 0
+        while j >= s.span.start and steps < 4:
+            tok = self.doc[j]
+            if j in s.by_token:
+                return s.by_token[j]
+            if tok.pos_ == "DET" and tok.lower_ in {"a", "an", "the"}:
+                return None  # "a partner, OpenAI": the role is not anchored before
+            if tok.tag_ == "POS" or tok.text == "-" or tok.pos_ in _MODIFIER_POS:
+                j -= 1
+                steps += 1
+                continue
+            return None
+        return None
+
+    def _name_after(self, s: _Sentence, end: int) -> Arg | None:
+        """A name right after a role noun: 'CEO Satya Nadella', 'model, Grok,'."""
+        j = end
+        if j < s.span.end and self.doc[j].text == ",":
+            j += 1
+        arg = s.by_token.get(j)
+        if arg is not None and arg.start == j and not arg.is_ref:
+            # not the possessor of something else ("CEO OpenAI's ...")
+            if arg.end < s.span.end and self.doc[arg.end].tag_ == "POS":
+                return None
+            return arg
+        return None
+
+    def _holder_before(self, s: _Sentence, start: int) -> Arg | None:
+        """The name a role is predicated of: 'X, (a|the) ... ROLE' or 'X is/was/became ROLE'."""
+        j = start - 1
+        steps = 0
+        while j >= s.span.start and steps < 5:
+            tok = self.doc[j]
+            if (
+                tok.pos_ in {"DET", "ADJ", "NUM", "ADV"}
+                or tok.lower_ in {"longtime", "former", "then", "current"}
+                or (
+                    tok.pos_ in {"NOUN", "PROPN"}
+                    and tok.dep_ in {"compound", "amod"}
+                    and j not in s.by_token
+                )
+            ):
+                j -= 1
+                steps += 1
+                continue
+            if tok.text == "," or tok.lemma_ in {
+                "be",
+                "become",
+                "serve",
+                "remain",
+                "name",
+                "appoint",
+                "as",
+                "who",
+                "(",
+            }:
+                k = j - 1
+                while k >= s.span.start and (
+                    self.doc[k].lemma_
+                    in {"be", "become", "serve", "who", ",", "remain", "name", "appoint", "as"}
+                    or self.doc[k].pos_ in {"AUX", "ADV"}
+                ):
+                    k -= 1
+                arg = s.by_token.get(k)
+                if arg is not None and arg.end == k + 1:
+                    return arg
+                return None
+            return None
+        return None
+
+    def _prep_object(self, s: _Sentence, end: int) -> Arg | None:
+        """The name after 'of/at/for/with/in/to' right after a role noun."""
+        if end >= s.span.end or self.doc[end].lower_ not in {
+            "of",
+            "at",
+            "for",
+            "with",
+            "in",
+            "to",
+            "from",
+            "on",
+        }:
+            return None
+        j = end + 1
+        while j < s.span.end and j - end < 4:
+            arg = s.by_token.get(j)
+            if arg is not None:
+                return arg
+            if self.doc[j].pos_ not in {"DET", "ADJ", "NUM"}:
+                return None
+            j += 1
+        return None
+
+    # ------------------------------------------------------------- possessives
+    def _possessives(self, s: _Sentence) -> Iterator[Candidate]:
+        for owner in s.args:
+            k = owner.end
+            if k >= s.span.end or (
+                self.doc[k].tag_ != "POS" and owner.entity.name not in {"its", "their"}
+            ):
+                if not (owner.is_ref and self.doc[owner.start].lower_ in {"its", "their"}):
+                    continue
+                k = owner.end - 1
+            j = k + 1
+            steps = 0
+            while j < s.span.end and steps < 4 and j not in s.by_token:
+                if self.doc[j].pos_ not in {"ADJ", "NOUN", "PROPN", "NUM", "PUNCT"} or self.doc[
+                    j
+                ].text in {",", ".", ";"}:
+                    break
+                j += 1
+                steps += 1
+            owned = s.by_token.get(j)
+            if owned is None or owned.start != j:
+                continue
+            # "Microsoft's OpenAI stake": the noun after the name carries the relation
+            if owned.end < s.span.end and (self.doc[owned.end].lemma_.lower(), "NOUN") in TRIGGERS:
+                continue
+            relation = None
+            if owned.type is PROD and owner.type in {ORG, PER}:
+                relation = "DEVELOPS"
+            elif owned.type is ORG and owner.type is PER:
+                relation = "OWNS"
+            if relation:
+                cand = self._make(s, relation, owner, owned, "possessive", (owner.start, j))
+                if cand is not None:
+                    yield cand
+
+    # ---------------------------------------------------------------- triggers
+    def _triggers(self, s: _Sentence) -> Iterator[Candidate]:
+        sent = s.span
+        i = sent.start
+        while i < sent.end:
+            if i in s.by_token:
+                i += 1
+                continue
+            found = self._trigger_at(i, sent.end)
+            if found is None:
+                i += 1
+                continue
+            triggers, end = found
+            yield from self._fire(s, triggers, i, end)
+            i = end
+
+    def _trigger_at(self, i: int, limit: int) -> tuple[list[Trigger], int] | None:
+        for width in range(min(_MAX_WORDS, limit - i), 0, -1):
+            toks = self.doc[i : i + width]
+            head = toks[-1] if width > 1 else toks[0]
+            lemma = " ".join(t.lemma_.lower() for t in toks)
+            lower = " ".join(t.lower_ for t in toks)
+            pos = (
+                "VERB"
+                if head.pos_ in {"VERB", "AUX"} or toks[0].pos_ == "VERB"
+                else ("NOUN" if head.pos_ in {"NOUN", "PROPN"} else head.pos_)
+            )
+            hits = TRIGGERS.get((lemma, pos)) or TRIGGERS.get((lower, pos))
+            if hits:
+                return hits, i + width
+        return None
+
+    def _fire(
+        self, s: _Sentence, triggers: list[Trigger], start: int, end: int
+    ) -> Iterator[Candidate]:
+        tok = self.doc[start]
+        head = self.doc[end - 1]
+        is_noun = triggers[0].pos == "NOUN"
+        passive = not is_noun and self._is_passive(tok, end)
+        slots = self._right_slots(s, end, allow_obj=not is_noun)
+        hyphen_agent = self._hyphen_agent(s, start)
+        subj, via_dep = self._left_args(s, head if is_noun else tok, start, is_noun)
+        if hyphen_agent is not None:  # "Microsoft-backed OpenAI": agent, then patient
+            slots = {"subj": [hyphen_agent], "obj": slots.get("obj", [])[:1]}
+        elif passive:  # "OpenAI was backed by Microsoft": the agent is the logical subject
+            slots = {**slots, "subj": slots.get("by", []), "obj": subj}
+            slots.pop("by", None)
+        else:
+            slots["subj"] = subj
+        rule = "trigger-dep" if via_dep else "trigger"
+        seen: set[tuple[str, int, int]] = set()
+        for trigger in triggers:
+            for frame in trigger.frames:
+                for a, b in self._pairs(frame, slots):
+                    key = (frame.relation, id(a.entity), id(b.entity))
+                    if key in seen:
+                        continue
+                    cand = self._make(
+                        s, frame.relation, a, b, f"{rule}:{trigger.lemma}", (start, end)
+                    )
+                    if cand is not None:
+                        seen.add(key)
+                        yield cand
+
+    @staticmethod
+    def _pairs(frame: Frame, slots: dict[str, list[Arg]]) -> Iterator[tuple[Arg, Arg]]:
+        if frame.source == "between":
+            group = slots.get("between", []) + slots.get("among", [])
+            for x in range(len(group)):
+                for y in range(x + 1, len(group)):
+                    yield group[x], group[y]
+            return
+        if frame.target == "and":  # "A and B compete": pairs inside the subject
+            group = slots.get("subj", [])
+            for x in range(len(group)):
+                for y in range(x + 1, len(group)):
+                    yield group[x], group[y]
+            return
+        for a in slots.get(frame.source, []):
+            for b in slots.get(frame.target, []):
+                yield a, b
+
+    def _is_passive(self, tok: Token, end: int) -> bool:
+        if tok.tag_ != "VBN":
+            return False
+        if any(c.dep_ in {"auxpass", "agent"} for c in tok.children):
+            return True
+        nxt = self.doc[end] if end < len(self.doc) else None
+        return nxt is not None and nxt.lower_ == "by"
+
+    def _hyphen_agent(self, s: _Sentence, start: int) -> Arg | None:
+        if start - 2 >= s.span.start and self.doc[start - 1].text == "-":
+            arg = s.by_token.get(start - 2)
+            if arg is not None and self.doc[start].tag_ in {"VBN", "VBD", "JJ"}:
+                return arg
+        return None
+
+    def _left_args(
+        self, s: _Sentence, tok: Token, start: int, is_noun: bool
+    ) -> tuple[list[Arg], bool]:
+        """Subject-side arguments of a trigger, from the parse first, else the nearest name."""
+        found = self._dep_subjects(s, tok, is_noun)
+        if found:
+            return found, True
+        # surface fallback: the nearest name to the left in the same clause
+        j = start - 1
+        while j >= s.span.start and start - j <= 12:
+            t = self.doc[j]
+            if t.lower_ in _CLAUSE_BREAK:
+                break
+            arg = s.by_token.get(j)
+            if arg is not None:
+                return self._with_conjuncts_left(s, arg), False
+            j -= 1
+        return [], False
+
+    def _dep_subjects(self, s: _Sentence, tok: Token, is_noun: bool) -> list[Arg]:
+        if is_noun:
+            for c in tok.children:
+                if c.dep_ in {"poss", "compound", "nmod"} and c.i < tok.i:
+                    arg = s.by_token.get(c.i) or self._arg_in(s, c)
+                    if arg is not None:
+                        return self._with_conjuncts_left(s, arg)
+            # "X made an investment in Y", "X announced a partnership with Y"
+            verb = tok.head if tok.dep_ in {"dobj", "attr", "nsubjpass"} else None
+            if verb is not None and verb.pos_ in {"VERB", "AUX"}:
+                return self._dep_subjects(s, verb, False)
+            return []
+        cur: Token | None = tok
+        for _ in range(4):
+            if cur is None:
+                break
+            for c in cur.children:
+                if c.dep_ in {"nsubj", "nsubjpass", "csubj"}:
+                    arg = self._arg_in(s, c)
+                    if arg is not None:
+                        return self._conjuncts(s, c, arg)
+            if cur.dep_ in {"relcl", "acl"} and cur.head.i in s.by_token:
+                return [s.by_token[cur.head.i]]
+            own_subject = any(c.dep_ in {"nsubj", "nsubjpass", "expl"} for c in cur.children)
+            if cur.dep_ in {"xcomp", "conj", "advcl", "ccomp", "pcomp"} and not own_subject:
+                cur = cur.head
+                continue
+            break
+        return []
+
+    def _conjuncts(self, s: _Sentence, tok: Token, arg: Arg) -> list[Arg]:
+        out = [arg]
+        for c in tok.conjuncts:
+            other = self._arg_in(s, c)
+            if other is not None and other not in out:
+                out.append(other)
+        return out
+
+    def _with_conjuncts_left(self, s: _Sentence, arg: Arg) -> list[Arg]:
+        """'Amazon and Google invested': names coordinated before the nearest one."""
+        out = [arg]
+        j = arg.start - 1
+        while j > s.span.start and self.doc[j].lower_ in {"and", ",", "&", "or"}:
+            prev = s.by_token.get(j - 1)
+            if prev is None:
+                break
+            out.insert(0, prev)
+            j = prev.start - 1
+        return out
+
+    def _right_slots(self, s: _Sentence, end: int, *, allow_obj: bool) -> dict[str, list[Arg]]:
+        """Names after a trigger, grouped by the preposition that introduces them."""
+        slots: dict[str, list[Arg]] = {}
+        slot = "obj" if allow_obj else None
+        j = end
+        pending: Arg | None = None  # a possessor: an argument unless a name follows it
+        limit = min(s.span.end, end + 22)
+        while j < limit:
+            tok = self.doc[j]
+            arg = s.by_token.get(j)
+            if arg is not None:
+                if pending is not None and arg.start - pending.end > 5 and slot:
+                    slots.setdefault(slot, []).append(pending)
+                pending = None
+                if (arg.end < len(self.doc) and self.doc[arg.end].tag_ == "POS") or (
+                    arg.is_ref and tok.lower_ in {"its", "their"}
+                ):
+                    pending = arg
+                elif slot is not None:
+                    slots.setdefault(slot, []).append(arg)
+                j = arg.end
+                continue
+            lower = tok.lower_
+            if lower in _CLAUSE_BREAK or (
+                tok.pos_ == "VERB"
+                and tok.dep_ not in {"amod", "compound", "acl", "pcomp"}
+                and j > end
+            ):
+                break
+            if lower in _PREPS and tok.pos_ in {"ADP", "SCONJ", "CCONJ", "ADV"}:
+                if pending is not None and slot:
+                    slots.setdefault(slot, []).append(pending)
+                    pending = None
+                slot = {
+                    "amongst": "among",
+                    "vs": "against",
+                    "vs.": "against",
+                    "versus": "against",
+                    "alongside": "with",
+                }.get(lower, lower)
+            elif tok.pos_ == "PART" and lower == "to":
+                break
+            j += 1
+        if pending is not None and slot:
+            slots.setdefault(slot, []).append(pending)
+        return slots
