@@ -13,6 +13,7 @@ so a crash loses at most the batch in flight, never a committed one.
 
 from __future__ import annotations
 
+import contextlib
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping
@@ -389,7 +390,5 @@ class _Transaction:
         if not exc_type:
             self._conn.execute("COMMIT")
             return
-        try:
+        with contextlib.suppress(RuntimeError):  # a failed statement already rolled back
             self._conn.execute("ROLLBACK")
-        except RuntimeError:
-            pass  # a failed statement already rolled the transaction back
