@@ -146,7 +146,8 @@ _TABLE: list[tuple[str, str, str, str]] = [
         "on>subj through>subj via>subj to>subj in>subj",
         "available|accessible|live|exclusive|hosted",
     ),
-    ("HOSTS", "VERB", "obj>subj on>subj", "use|rely|tap|leverage|choose|pick|select|adopt"),
+    ("HOSTS", "VERB", "on>subj", "rely|depend|build|train|standardize|bet"),
+    ("HOSTS", "VERB", "obj>subj", "leverage|tap|choose|pick|select|adopt"),
     (
         "HOSTS",
         "NOUN",
@@ -332,6 +333,11 @@ _roles(
 )
 _roles("SUPPLIES", False, "customer|client|buyer|licensee")
 _roles("ACQUIRES", True, "acquirer|buyer|new owner")
+_roles(
+    "DEVELOPS",
+    True,
+    "maker|creator|developer|builder|designer|owner|operator|parent|publisher|provider",
+)
 _roles(
     "DEVELOPS",
     False,

@@ -235,11 +235,15 @@ def _cues(tok: Token, trigger: Token) -> set[Modality]:
     """The modalities one token of the scope signals."""
     lemma, lower = tok.lemma_.lower(), tok.lower_
     cues: set[Modality] = set()
-    if tok.dep_ == "neg" or (lower in {"no", "never"} and tok.dep_ == "det") or (
-        lemma in _NEGATION
-        and tok.i != trigger.i
-        and tok.pos_ in {"VERB", "ADP", "ADJ"}
-        and (lemma not in {"without", "end"} or tok.pos_ == "ADP")
+    if (
+        tok.dep_ == "neg"
+        or (lower in {"no", "never"} and tok.dep_ == "det")
+        or (
+            lemma in _NEGATION
+            and tok.i != trigger.i
+            and tok.pos_ in {"VERB", "ADP", "ADJ"}
+            and (lemma not in {"without", "end"} or tok.pos_ == "ADP")
+        )
     ):
         cues.add(Modality.NEGATED)
     if (lemma in _SPECULATIVE or lower in _SPECULATIVE) and (lower != "if" or tok.dep_ == "mark"):

@@ -93,7 +93,18 @@ _PREPS = {
 # Words that may stand between a role noun and the names it relates ("its longtime
 # partner", "a senior tech analyst").
 _MODIFIER_POS = {"ADJ", "DET", "NUM", "ADV", "NOUN", "PROPN", "PART"}
-_PRONOUNS = {"it", "its", "they", "their", "itself"}
+# Pronouns: the entity type they take, and whether the nearest name wins over the subject.
+_PRONOUNS: dict[str, tuple[EntityType, bool]] = {
+    "it": (ORG, True),
+    "its": (ORG, False),
+    "itself": (ORG, False),
+    "they": (ORG, False),
+    "their": (ORG, False),
+    "he": (PER, False),
+    "his": (PER, False),
+    "she": (PER, False),
+    "her": (PER, False),
+}
 # "the company", "the startup", ...: a kind word and the gazetteer kinds it fits.
 _DESCRIPTORS: dict[str, tuple[EntityType, set[str]]] = {
     "company": (ORG, set()),
@@ -147,6 +158,71 @@ _PLURAL_REFS = {
     "the rivals",
     "both",
 }
+# Objects that make "receive/raise/get ... from X" about business, not funding.
+_NOT_FUNDING = {
+    "revenue",
+    "sale",
+    "income",
+    "payment",
+    "order",
+    "fee",
+    "royalty",
+    "profit",
+    "criticism",
+    "backlash",
+    "scrutiny",
+    "approval",
+    "request",
+    "complaint",
+    "question",
+    "support",
+    "attention",
+    "interest",
+    "feedback",
+    "license",
+    "lawsuit",
+}
+# Verbs that link a name to a role it holds ("X is CEO", "X will serve as CEO").
+_LINKING = {
+    "be",
+    "become",
+    "serve",
+    "remain",
+    "name",
+    "appoint",
+    "as",
+    "who",
+    "act",
+    "stay",
+    "continue",
+}
+# Words a list of names passes through without changing its slot.
+_TRANSPARENT = {
+    "including",
+    "include",
+    "includes",
+    "like",
+    "notably",
+    "especially",
+    "particularly",
+    "namely",
+    "chiefly",
+    "mainly",
+    "mostly",
+    "both",
+    "either",
+}
+_TRANSPARENT_PHRASES = {"such as", "as well as", "the likes of", "among them", "along with"}
+_PREP_ALIASES = {
+    "amongst": "among",
+    "vs": "against",
+    "vs.": "against",
+    "versus": "against",
+    "alongside": "with",
+    "towards": "to",
+    "toward": "to",
+}
+_ROLE_PREPS = {"of", "at", "for", "with", "in", "to", "from", "on"}
 _CONFIDENCE = {"role": 0.8, "possessive": 0.6, "trigger-dep": 0.75, "trigger": 0.6}
 
 
@@ -246,43 +322,79 @@ class RelationExtractor:
         return s.args[0].entity if s.args and s.args[0].start - s.span.start < 4 else None
 
     def _references(self, sent: Span, names: list[Arg]) -> list[Arg]:
-        """Pronouns and descriptive noun phrases resolved to an entity."""
+        """Pronouns and descriptive noun phrases, resolved to the entity they point to."""
+        args = list(names)  # names and the references resolved so far, for antecedents
         refs: list[Arg] = []
         taken = {i for a in names for i in range(a.start, a.end)}
         i = sent.start
         while i < sent.end:
             tok = self.doc[i]
-            if i in taken:
-                i += 1
-                continue
             lower = tok.lower_
-            if lower in _PRONOUNS and tok.pos_ == "PRON":
-                target = self._antecedent(sent, i, names, ORG, set())
-                if target is not None:
-                    refs.append(Arg(i, i + 1, target, is_ref=True))
-                i += 1
-                continue
-            if lower in {"the", "this"}:
-                for width in (3, 2, 1):
-                    phrase = " ".join(t.lower_ for t in self.doc[i + 1 : i + 1 + width])
-                    if i + width < sent.end and phrase in _DESCRIPTORS:
+            target: EntityRecord | None = None
+            width = 1
+            if i in taken:
+                pass
+            elif lower in _PRONOUNS and tok.pos_ in {"PRON", "DET"}:
+                etype, nearest = _PRONOUNS[lower]
+                target = self._antecedent(sent, i, args, etype, set(), nearest=nearest)
+            elif lower in {"the", "this", "that"}:
+                j = i + 1
+                while (
+                    j < sent.end
+                    and j - i <= 3
+                    and (
+                        self.doc[j].pos_ in {"ADJ", "NUM"}
+                        or self.doc[j].text == "-"
+                        or self.doc[j].tag_ == "HYPH"
+                        or self.doc[j + 1 : j + 2].text == "-"
+                    )
+                ):
+                    j += 1  # "the three-year-old startup", "the French startup"
+                for w in (3, 2, 1):
+                    phrase = " ".join(t.lower_ for t in self.doc[j : j + w])
+                    if j + w <= sent.end and j + w - 1 not in taken and phrase in _DESCRIPTORS:
                         etype, kinds = _DESCRIPTORS[phrase]
-                        target = self._antecedent(sent, i, names, etype, kinds)
-                        if target is not None:
-                            refs.append(Arg(i, i + 1 + width, target, is_ref=True))
-                        i += width
+                        target = self._antecedent(sent, i, args, etype, kinds)
+                        width = j + w - i
                         break
-            i += 1
+            if target is not None:
+                ref = Arg(i, i + width, target, is_ref=True)
+                refs.append(ref)
+                args.append(ref)
+                args.sort(key=lambda a: a.start)
+            i += width
         return refs
 
     def _antecedent(
-        self, sent: Span, at: int, names: list[Arg], etype: EntityType, kinds: set[str]
+        self,
+        sent: Span,
+        at: int,
+        args: list[Arg],
+        etype: EntityType,
+        kinds: set[str],
+        *,
+        nearest: bool = False,
     ) -> EntityRecord | None:
-        def fits(e: EntityRecord) -> bool:
-            return e.type is etype and (not kinds or bool(kinds & set(e.kinds)))
+        """What a reference at token ``at`` points to.
 
-        before = [a.entity for a in names if a.end <= at and fits(a.entity)]
-        subject = self._subject_before(sent, at)
+        Possessive and subject pronouns ("its", "the company") prefer the subject of
+        the sentence so far, then the last fitting name, then earlier subjects;
+        ``nearest`` ("it") prefers the last fitting name. A kind word ("the
+        chipmaker") only takes an entity of that kind.
+        """
+        types = {etype} if etype is not PROD or not nearest else {PROD, ORG}
+        if nearest:
+            types = {ORG, PROD}
+
+        def fits(e: EntityRecord) -> bool:
+            if e.type not in types:
+                return False
+            return not kinds or bool(kinds & set(e.kinds)) or not e.kinds
+
+        before = [a.entity for a in args if a.end <= at and fits(a.entity)]
+        if nearest and before:
+            return before[-1]
+        subject = self._subject_before(args, at)
         if subject is not None and fits(subject):
             return subject
         if before:
@@ -296,15 +408,12 @@ class RelationExtractor:
                     return m.entity
         return None
 
-    def _subject_before(self, sent: Span, at: int) -> EntityRecord | None:
-        for m in self.mentions:
-            if sent.start <= m.start < at and m.entity is not None:
-                tok = self.doc[m.end - 1]
-                if tok.dep_ in {"nsubj", "nsubjpass"} or self.doc[m.start].dep_ in {
-                    "nsubj",
-                    "nsubjpass",
-                }:
-                    return m.entity
+    def _subject_before(self, args: list[Arg], at: int) -> EntityRecord | None:
+        for a in args:
+            if a.start >= at:
+                break
+            if {self.doc[a.end - 1].dep_, self.doc[a.start].dep_} & {"nsubj", "nsubjpass"}:
+                return a.entity
         return None
 
     # ---------------------------------------------------------------- helpers
@@ -431,21 +540,29 @@ class RelationExtractor:
                 if named is not None and not named.is_ref:
                     yield named, anchor
 
+    def _is_modifier(self, tok: Token) -> bool:
+        """A word that may stand inside a noun phrase before its head ("longtime", "AI-powered")."""
+        return (
+            tok.tag_ in {"POS", "HYPH"}
+            or tok.text == "-"
+            or tok.pos_ in _MODIFIER_POS
+            or (tok.tag_ in {"VBN", "VBG"} and tok.dep_ in {"amod", "compound"})
+        )
+
     def _anchor_before(self, s: _Sentence, start: int) -> Arg | None:
         """A name compounded or possessive right before a role noun, past modifiers."""
         j = start - 1
         steps = 0
-        while j >= s.span.start and steps < 4:
+        while j >= s.span.start and steps < 5:
             tok = self.doc[j]
             if j in s.by_token:
                 return s.by_token[j]
             if tok.pos_ == "DET" and tok.lower_ in {"a", "an", "the"}:
                 return None  # "a partner, OpenAI": the role is not anchored before
-            if tok.tag_ == "POS" or tok.text == "-" or tok.pos_ in _MODIFIER_POS:
-                j -= 1
-                steps += 1
-                continue
-            return None
+            if not self._is_modifier(tok):
+                return None
+            j -= 1
+            steps += 1
         return None
 
     def _name_after(self, s: _Sentence, end: int) -> Arg | None:
@@ -455,112 +572,128 @@ class RelationExtractor:
             j += 1
         arg = s.by_token.get(j)
         if arg is not None and arg.start == j and not arg.is_ref:
-            # not the possessor of something else ("CEO OpenAI's ...")
-            if arg.end < s.span.end and self.doc[arg.end].tag_ == "POS":
-                return None
             return arg
         return None
 
     def _holder_before(self, s: _Sentence, start: int) -> Arg | None:
-        """The name a role is predicated of: 'X, (a|the) ... ROLE' or 'X is/was/became ROLE'."""
+        """The name a role is predicated of.
+
+        'X, (a|the) ... ROLE', 'X, who will serve as EVP and ROLE', 'X is the ROLE',
+        'X (ROLE ...)': walk left over modifiers, other role words and a linking
+        verb, and take the name that ends right there.
+        """
         j = start - 1
-        steps = 0
-        while j >= s.span.start and steps < 5:
+        commas = 0
+        while j >= s.span.start and start - j <= 10:
             tok = self.doc[j]
-            if (
-                tok.pos_ in {"DET", "ADJ", "NUM", "ADV"}
-                or tok.lower_ in {"longtime", "former", "then", "current"}
-                or (
-                    tok.pos_ in {"NOUN", "PROPN"}
-                    and tok.dep_ in {"compound", "amod"}
-                    and j not in s.by_token
+            if j in s.by_token:
+                arg = s.by_token[j]
+                linked = any(
+                    self.doc[k].text in {",", "("} or self.doc[k].lemma_ in _LINKING
+                    for k in range(arg.end, start)
                 )
+                return arg if linked else None
+            if tok.text in {",", "("}:
+                commas += 1
+                if commas > 1:
+                    return None
+            elif not (
+                self._is_modifier(tok)
+                or tok.lemma_ in _LINKING
+                or tok.pos_ == "AUX"
+                or tok.lower_ in {"and", "&", "who", "as", "also", "now", "both"}
+                or tok.lower_ in ROLE_NOUNS
             ):
-                j -= 1
-                steps += 1
-                continue
-            if tok.text == "," or tok.lemma_ in {
-                "be",
-                "become",
-                "serve",
-                "remain",
-                "name",
-                "appoint",
-                "as",
-                "who",
-                "(",
-            }:
-                k = j - 1
-                while k >= s.span.start and (
-                    self.doc[k].lemma_
-                    in {"be", "become", "serve", "who", ",", "remain", "name", "appoint", "as"}
-                    or self.doc[k].pos_ in {"AUX", "ADV"}
-                ):
-                    k -= 1
-                arg = s.by_token.get(k)
-                if arg is not None and arg.end == k + 1:
-                    return arg
                 return None
-            return None
+            j -= 1
         return None
 
     def _prep_object(self, s: _Sentence, end: int) -> Arg | None:
-        """The name after 'of/at/for/with/in/to' right after a role noun."""
-        if end >= s.span.end or self.doc[end].lower_ not in {
-            "of",
-            "at",
-            "for",
-            "with",
-            "in",
-            "to",
-            "from",
-            "on",
-        }:
+        """The head name after 'of/at/for...' right after a role noun.
+
+        In "CEO of ChatGPT creator and Microsoft partner OpenAI" that is OpenAI:
+        the last name of the phrase, past names that only modify it.
+        """
+        if end >= s.span.end or self.doc[end].lower_ not in _ROLE_PREPS:
             return None
+        found: Arg | None = None
         j = end + 1
-        while j < s.span.end and j - end < 4:
+        while j < s.span.end and j - end < 12:
             arg = s.by_token.get(j)
+            tok = self.doc[j]
             if arg is not None:
-                return arg
-            if self.doc[j].pos_ not in {"DET", "ADJ", "NUM"}:
-                return None
-            j += 1
-        return None
+                found = arg
+                j = arg.end
+                continue
+            if (
+                tok.lower_ in ROLE_NOUNS
+                or tok.lemma_.lower() in ROLE_NOUNS
+                or (tok.lower_ == "and" and found is not None)
+                or self._is_modifier(tok)
+                or (tok.pos_ == "DET")
+            ):
+                if (
+                    found is not None
+                    and tok.tag_ != "POS"
+                    and tok.lower_ not in ROLE_NOUNS
+                    and tok.lemma_.lower() not in ROLE_NOUNS
+                    and tok.lower_ != "and"
+                    and tok.text != "-"
+                ):
+                    break
+                j += 1
+                continue
+            break
+        return found
 
     # ------------------------------------------------------------- possessives
+    def _possessor(self, s: _Sentence, arg: Arg) -> bool:
+        """Whether ``arg`` is a possessor: "OpenAI's", "its", "his"."""
+        if arg.is_ref and self.doc[arg.start].lower_ in {"its", "his", "her", "their"}:
+            return True
+        return arg.end < s.span.end and self.doc[arg.end].tag_ == "POS"
+
     def _possessives(self, s: _Sentence) -> Iterator[Candidate]:
+        """'xAI's Grok' (maker), 'Elon Musk's xAI' and 'his startup, xAI' (owner),
+        'Alphabet's Google' (parent), 'Nvidia A100' (maker compounded before product)."""
         for owner in s.args:
-            k = owner.end
-            if k >= s.span.end or (
-                self.doc[k].tag_ != "POS" and owner.entity.name not in {"its", "their"}
-            ):
-                if not (owner.is_ref and self.doc[owner.start].lower_ in {"its", "their"}):
-                    continue
-                k = owner.end - 1
-            j = k + 1
+            possessive = self._possessor(s, owner)
+            j = owner.end + (1 if possessive and not owner.is_ref else 0)
             steps = 0
-            while j < s.span.end and steps < 4 and j not in s.by_token:
-                if self.doc[j].pos_ not in {"ADJ", "NOUN", "PROPN", "NUM", "PUNCT"} or self.doc[
-                    j
-                ].text in {",", ".", ";"}:
+            while j < s.span.end and steps < 5 and j not in s.by_token:
+                tok = self.doc[j]
+                if tok.text == "," and steps > 0 and j + 1 in s.by_token:
+                    j += 1  # "his own AI company, xAI"
+                    break
+                if tok.pos_ not in {"ADJ", "NOUN", "PROPN", "NUM"} and tok.text != "-":
                     break
                 j += 1
                 steps += 1
             owned = s.by_token.get(j)
-            if owned is None or owned.start != j:
+            if owned is None or owned.start != j or owned.entity is owner.entity:
                 continue
-            # "Microsoft's OpenAI stake": the noun after the name carries the relation
-            if owned.end < s.span.end and (self.doc[owned.end].lemma_.lower(), "NOUN") in TRIGGERS:
+            after = self.doc[owned.end] if owned.end < s.span.end else None
+            if possessive:
+                if owned.type is PROD and owner.type is ORG:
+                    relation = "DEVELOPS"
+                elif owned.type is ORG and owner.type is PER:
+                    relation = "OWNS"
+                elif (
+                    owned.type is ORG
+                    and owner.type is ORG
+                    and steps == 0
+                    and not (after is not None and after.pos_ == "NOUN")
+                ):
+                    relation = "OWNS"  # "Alphabet's Google", not "Microsoft's OpenAI stake"
+                else:
+                    continue
+            elif steps == 0 and owner.type is ORG and owned.type is PROD and not owner.is_ref:
+                relation = "DEVELOPS"  # "Nvidia A100 chips"
+            else:
                 continue
-            relation = None
-            if owned.type is PROD and owner.type in {ORG, PER}:
-                relation = "DEVELOPS"
-            elif owned.type is ORG and owner.type is PER:
-                relation = "OWNS"
-            if relation:
-                cand = self._make(s, relation, owner, owned, "possessive", (owner.start, j))
-                if cand is not None:
-                    yield cand
+            cand = self._make(s, relation, owner, owned, "possessive", (owner.start, owner.end))
+            if cand is not None:
+                yield cand
 
     # ---------------------------------------------------------------- triggers
     def _triggers(self, s: _Sentence) -> Iterator[Candidate]:
@@ -611,6 +744,10 @@ class RelationExtractor:
             slots.pop("by", None)
         else:
             slots["subj"] = subj
+        if not is_noun and any(
+            c.dep_ == "dobj" and c.lemma_.lower() in _NOT_FUNDING for c in tok.children
+        ):
+            return  # "received revenue from OpenAI" is a sale, not an investment
         rule = "trigger-dep" if via_dep else "trigger"
         seen: set[tuple[str, int, int]] = set()
         for trigger in triggers:
@@ -729,48 +866,70 @@ class RelationExtractor:
         return out
 
     def _right_slots(self, s: _Sentence, end: int, *, allow_obj: bool) -> dict[str, list[Arg]]:
-        """Names after a trigger, grouped by the preposition that introduces them."""
+        """Names after a trigger, grouped by the preposition that introduces them.
+
+        Lists are followed through ("from investors including A, B and C"); a
+        possessor ("OpenAI's latest round") fills a slot only when no name heads
+        the phrase it opens.
+        """
         slots: dict[str, list[Arg]] = {}
         slot = "obj" if allow_obj else None
+        pending: Arg | None = None
+
+        def put(arg: Arg | None) -> None:
+            if arg is not None and slot is not None and arg not in slots.get(slot, []):
+                slots.setdefault(slot, []).append(arg)
+
         j = end
-        pending: Arg | None = None  # a possessor: an argument unless a name follows it
-        limit = min(s.span.end, end + 22)
+        limit = min(s.span.end, end + 24)
         while j < limit:
             tok = self.doc[j]
             arg = s.by_token.get(j)
             if arg is not None:
-                if pending is not None and arg.start - pending.end > 5 and slot:
-                    slots.setdefault(slot, []).append(pending)
-                pending = None
-                if (arg.end < len(self.doc) and self.doc[arg.end].tag_ == "POS") or (
-                    arg.is_ref and tok.lower_ in {"its", "their"}
-                ):
+                if self._possessor(s, arg):
+                    if pending is not None and not slots.get(slot or ""):
+                        put(pending)
                     pending = arg
-                elif slot is not None:
-                    slots.setdefault(slot, []).append(arg)
+                else:
+                    pending = None
+                    put(arg)
+                    if slot is not None and len(slots[slot]) > 1:
+                        limit = min(s.span.end, max(limit, arg.end + 8))  # a list goes on
                 j = arg.end
                 continue
             lower = tok.lower_
-            if lower in _CLAUSE_BREAK or (
-                tok.pos_ == "VERB"
-                and tok.dep_ not in {"amod", "compound", "acl", "pcomp"}
-                and j > end
+            if lower in _TRANSPARENT:
+                j += 1
+                continue
+            phrase = next(
+                (
+                    w
+                    for w in (3, 2)
+                    if " ".join(t.lower_ for t in self.doc[j : j + w]) in _TRANSPARENT_PHRASES
+                ),
+                0,
+            )
+            if phrase:
+                j += phrase
+                continue
+            if (
+                lower in _CLAUSE_BREAK
+                or lower in {"based", "according"}
+                or (
+                    tok.pos_ == "VERB"
+                    and j > end
+                    and tok.dep_ not in {"amod", "compound", "acl", "pcomp"}
+                )
             ):
                 break
             if lower in _PREPS and tok.pos_ in {"ADP", "SCONJ", "CCONJ", "ADV"}:
-                if pending is not None and slot:
-                    slots.setdefault(slot, []).append(pending)
-                    pending = None
-                slot = {
-                    "amongst": "among",
-                    "vs": "against",
-                    "vs.": "against",
-                    "versus": "against",
-                    "alongside": "with",
-                }.get(lower, lower)
+                if pending is not None and not slots.get(slot or ""):
+                    put(pending)
+                pending = None
+                slot = _PREP_ALIASES.get(lower, lower)
             elif tok.pos_ == "PART" and lower == "to":
                 break
             j += 1
-        if pending is not None and slot:
-            slots.setdefault(slot, []).append(pending)
+        if pending is not None and not slots.get(slot or ""):
+            put(pending)
         return slots

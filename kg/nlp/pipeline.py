@@ -70,6 +70,88 @@ _JUNK = {
     "silicon valley",
 }
 _NAMEISH = re.compile(r"[A-Z0-9]")
+# Words that end organisation names; the small model often tags such names PERSON.
+_ORG_HEADS = {
+    "ventures",
+    "capital",
+    "partners",
+    "labs",
+    "lab",
+    "global",
+    "group",
+    "holdings",
+    "fund",
+    "funds",
+    "technologies",
+    "technology",
+    "systems",
+    "networks",
+    "inc",
+    "inc.",
+    "corp",
+    "corp.",
+    "llc",
+    "ltd",
+    "ltd.",
+    "research",
+    "institute",
+    "university",
+    "bank",
+    "ai",
+    "robotics",
+    "semiconductor",
+    "semiconductors",
+    "computing",
+    "cloud",
+    "software",
+    "media",
+    "investments",
+    "management",
+    "advisors",
+    "associates",
+    "securities",
+    "foundation",
+    "co.",
+    "company",
+    "industries",
+    "intelligence",
+    "energy",
+    "studios",
+    "games",
+    "health",
+    "therapeutics",
+    "bio",
+    "next",
+    "x",
+    "dynamics",
+    "analytics",
+    "data",
+    "digital",
+}
+# Lowercase words that may stand inside a name ("Bank of America", "Allen Institute for AI").
+_NAME_GLUE = {
+    "of",
+    "for",
+    "and",
+    "the",
+    "de",
+    "du",
+    "la",
+    "le",
+    "von",
+    "van",
+    "der",
+    "den",
+    "&",
+    "y",
+    "al",
+    "bin",
+    "da",
+    "di",
+    "-",
+    "'s",
+    ".",
+}
 
 
 def load_model(name: str | None = None) -> Language:
@@ -98,7 +180,30 @@ def _is_junk(span: Span) -> bool:
     if text.casefold() in _JUNK or text.isdigit():
         return True
     # a name never starts with a determiner or a possessive pronoun
-    return span[0].lower_ in {"its", "their", "his", "her", "this", "that", "these", "a", "an"}
+    if span[0].lower_ in {"its", "their", "his", "her", "this", "that", "these", "a", "an"}:
+        return True
+    # "AI upstart", "the startup": a lowercase common word is not part of a name
+    return any(t.is_lower and t.is_alpha and t.lower_ not in _NAME_GLUE for t in span[1:])
+
+
+def _relabel(span: Span) -> str:
+    """Correct the statistical label where the form of the name says otherwise."""
+    label = span.label_
+    words = [t.text for t in span]
+    if label == "PERSON":
+        if any(ch.isdigit() for ch in span.text):
+            return "PRODUCT"  # "MPT-30B", "Llama 3"
+        if words[-1].lower() in _ORG_HEADS or (
+            len(words) == 1 and words[0].isupper() and len(words[0]) > 1
+        ):
+            return "ORG"  # "Playground Global", "DCVC"
+    if (
+        label == "ORG"
+        and len(words) == 1
+        and words[0].upper() in {"EVP", "SVP", "VP", "CEO", "CTO", "CFO", "COO"}
+    ):
+        return ""
+    return label
 
 
 def _trim(span: Span) -> Span | None:
@@ -129,9 +234,15 @@ class EntityFilter:
         for ent in doc.ents:
             if ent.label_ not in KEPT_LABELS:
                 continue
-            span = _trim(ent) if not ent.ent_id_ else ent
-            if span is not None and (span.ent_id_ or not _is_junk(span)):
-                kept.append(span)
+            if ent.ent_id_:  # a gazetteer name: trusted as it is
+                kept.append(ent)
+                continue
+            span = _trim(ent)
+            if span is None or _is_junk(span):
+                continue
+            label = _relabel(span)
+            if label:
+                kept.append(Span(doc, span.start, span.end, label=label))
         doc.ents = kept
         return doc
 
