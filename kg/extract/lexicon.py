@@ -64,89 +64,95 @@ _TABLE: list[tuple[str, str, str, str]] = [
     (
         "INVESTS_IN",
         "VERB",
-        "subj>in subj>into subj>obj",
-        "invest|back|fund|finance|bankroll|bankrolled|underwrite|sponsor|co-lead|seed",
+        "subj>in subj>into subj>obj subj>for",
+        "invest|back|fund|finance|bankroll|underwrite|sponsor|co-lead|seed|spearhead|"
+        "co-invest|reinvest|capitalize",
     ),
     (
         "INVESTS_IN",
         "VERB",
-        "subj>in subj>into",
-        "pour|plow|plough|inject|pump|sink|put|commit|pledge|wager|bet|participate|double down",
+        "subj>in subj>into subj>for",
+        "pour|plow|plough|inject|pump|sink|put|commit|pledge|wager|bet|participate|"
+        "double down|contribute|chip in",
     ),
     (
         "INVESTS_IN",
         "VERB",
         "from>subj by>subj",
-        "raise|secure|receive|land|attract|close|get|bag|net|obtain|take",
+        "raise|secure|receive|land|attract|close|get|bag|net|obtain|take|draw|collect",
     ),
-    ("INVESTS_IN", "VERB", "subj>in", "lead|join|anchor|take part"),
+    ("INVESTS_IN", "VERB", "subj>in", "lead|join|anchor|take part|co-lead"),
     (
         "INVESTS_IN",
         "NOUN",
-        "subj>in subj>into from>subj by>subj subj>obj",
+        "subj>in subj>into from>subj by>subj subj>for",
         "investment|stake|funding|backing|infusion|injection|financing|bet|position|holding|"
         "share|equity|capital|money|cash|round|investor|backer|shareholder|funder|"
-        "ownership stake|minority stake|equity stake|seed round|funding round|capital injection",
+        "ownership stake|minority stake|equity stake|seed round|funding round|"
+        "capital injection|participation|commitment|check|cheque|war chest|tranche",
     ),
     # -- buying companies
     (
         "ACQUIRES",
         "VERB",
         "subj>obj subj>for",
-        "acquire|buy|purchase|take over|snap up|absorb|swallow|gobble up|scoop up|buy out",
+        "acquire|buy|purchase|take over|snap up|absorb|swallow|gobble up|scoop up|buy out|"
+        "fold|pick up|land",
     ),
     (
         "ACQUIRES",
         "NOUN",
-        "subj>of subj>obj by>obj",
-        "acquisition|purchase|takeover|buyout|buy-out|merger|acquirer|buyer",
+        "subj>of subj>for by>obj",
+        "acquisition|purchase|takeover|buyout|buy-out|merger|acquirer|buyer|acqui-hire|"
+        "acquihire|bid|offer",
     ),
-    ("ACQUIRES", "VERB", "to>obj", "sell|offload|divest|hand over"),
-    ("ACQUIRES", "VERB", "subj>with subj~with", "merge"),
+    ("ACQUIRES", "VERB", "to>obj", "offload|divest|hand over"),
+    ("ACQUIRES", "VERB", "subj>with subj~with", "merge|combine"),
     # -- partnerships
     (
         "PARTNERS_WITH",
         "VERB",
         "subj~with subj~obj subj~and",
         "partner|team up|collaborate|ally|join force|join hand|cooperate|work together|"
-        "link up|tie up|sign|strike|ink|forge|seal|announce|expand|extend|deepen|renew|"
-        "integrate|pair|connect|align",
+        "link up|tie up|sign|strike|ink|forge|seal|expand|extend|deepen|renew|pair|connect|"
+        "align|talk|negotiate|join up|unite|coordinate",
     ),
     (
         "PARTNERS_WITH",
         "NOUN",
-        "subj~with between~between subj~obj",
+        "subj~with between~between subj~and among~among",
         "partnership|partner|deal|agreement|alliance|collaboration|tie-up|pact|contract|"
         "joint venture|accord|relationship|cooperation|teaming|arrangement|collaborator|ally|"
-        "memorandum of understanding|integration|venture|link-up",
+        "memorandum of understanding|venture|link-up|talks|negotiations|discussions|tie|"
+        "ties|union|consortium|coalition|partnering|co-development|licensing deal",
     ),
     # -- hosting and cloud
     (
         "HOSTS",
         "VERB",
-        "subj>obj",
-        "host|serve|run|power|carry|support|feature|offer|distribute|deploy",
+        "subj>obj subj>from on>obj",
+        "host|serve|carry|support|feature|offer|distribute|deploy|house|stock|list",
     ),
     (
         "HOSTS",
         "VERB",
         "into>obj onto>obj to>obj on>obj in>obj",
         "integrate|bring|add|embed|incorporate|put|roll|plug|fold|deploy|make available|"
-        "offer|launch|release|list|introduce|port",
+        "offer|launch|release|list|introduce|port|host|onboard|migrate|move",
     ),
     (
         "HOSTS",
         "VERB",
         "on>subj through>subj via>subj",
-        "run|train|arrive|come|land|launch|debut|live|go live",
+        "run|train|arrive|come|land|launch|debut|live|go live|operate|appear",
     ),
     (
         "HOSTS",
         "ADJ",
         "on>subj through>subj via>subj to>subj in>subj",
-        "available|accessible|live|exclusive|hosted",
+        "available|accessible|live|exclusive|hosted|offered",
     ),
-    ("HOSTS", "VERB", "on>subj", "rely|depend|build|train|standardize|bet"),
+    ("HOSTS", "VERB", "on>subj", "rely|depend|build|standardize|bet"),
     ("HOSTS", "VERB", "obj>subj", "leverage|tap|choose|pick|select|adopt"),
     (
         "HOSTS",
@@ -162,16 +168,15 @@ _TABLE: list[tuple[str, str, str, str]] = [
         "subj>obj by>subj",
         "develop|build|create|train|release|launch|unveil|introduce|debut|ship|design|make|"
         "roll out|announce|open-source|open source|preview|showcase|demo|detail|update|"
-        "upgrade|fine-tune|deploy|produce|engineer|pioneer|invent|publish|open|reveal|tout|"
-        "code|write",
+        "upgrade|fine-tune|produce|engineer|pioneer|invent|publish|reveal|tout|code|"
+        "write|refresh|revamp|rebrand|tease|unleash",
     ),
     (
         "DEVELOPS",
         "NOUN",
-        "subj>obj subj>of by>obj",
-        "developer|maker|creator|builder|designer|launch|release|debut|rollout|version|model|"
-        "chatbot|assistant|product|platform|chip|processor|accelerator|gpu|service|tool|app|"
-        "system|family|flagship|offering|engine|agent|software|llm",
+        "subj>of by>obj",
+        "developer|maker|creator|builder|designer|launch|release|debut|rollout|version|"
+        "unveiling|introduction",
     ),
     # -- competition
     (
@@ -181,65 +186,79 @@ _TABLE: list[tuple[str, str, str, str]] = [
         "compete|rival|challenge|battle|vie|fight|spar|clash|take on|go up against|"
         "go head to head|square off|race|contend|outpace|outperform|beat|trail|chase|"
         "catch up|undercut|sue|threaten|feud|counter|surpass|best|lag|overtake|dethrone|"
-        "fend off|duel|edge out",
+        "fend off|duel|edge out|disrupt|displace|unseat|lure|poach from|copy|clone",
     ),
     (
         "RIVALS",
         "NOUN",
-        "subj~with subj~to subj~of between~between subj~obj subj~against",
+        "subj~with subj~to subj~of subj~from between~between subj~and subj~against among~among",
         "rival|rivalry|competitor|competition|challenger|contender|tension|rift|feud|dispute|"
         "clash|fight|battle|war|race|spat|conflict|lawsuit|suit|showdown|alternative|answer|"
         "foe|nemesis|frenemy|adversary|threat|arms race|standoff|falling-out|friction|"
-        "animosity|acrimony|strain|split|row|legal battle|price war|turf war|antagonist",
+        "animosity|acrimony|strain|split|row|legal battle|price war|turf war|antagonist|"
+        "pressure|challenge|counterweight|response|bout|duel|tussle|spar|squabble",
     ),
-    ("RIVALS", "ADJ", "subj~to subj~with", "competitive|rival"),
+    ("RIVALS", "ADJ", "subj~to subj~with", "competitive|rival|comparable|superior|inferior"),
     # -- leadership, founding, employment
-    ("LEADS", "VERB", "subj>obj", "lead|head|run|helm|chair|steer|oversee|captain|manage|direct"),
+    (
+        "LEADS",
+        "VERB",
+        "subj>obj",
+        "lead|head|run|helm|chair|steer|oversee|captain|manage|direct|preside",
+    ),
     (
         "FOUNDED",
         "VERB",
         "subj>obj by>subj",
-        "found|co-found|cofound|establish|start|launch|set up|create|form|incorporate|spin up",
+        "found|co-found|cofound|establish|start|launch|set up|create|form|incorporate|spin up|"
+        "start up",
     ),
     ("FOUNDED", "NOUN", "subj>of", "founder|co-founder|cofounder|founding"),
-    ("WORKS_FOR", "VERB", "subj>obj subj>at subj>for", "join|rejoin|work|serve|defect|move"),
+    (
+        "WORKS_FOR",
+        "VERB",
+        "subj>obj subj>at subj>for",
+        "join|rejoin|work|serve|defect|move|leave|quit|depart|exit|return",
+    ),
     ("WORKS_FOR", "VERB", "obj>subj", "hire|employ|poach|recruit|appoint|name|tap|bring on"),
     # -- ownership
     ("OWNS", "VERB", "subj>obj by>subj", "own|control|operate|spin off|spin out"),
     (
         "OWNS",
         "NOUN",
-        "subj>of subj>obj",
+        "subj>of",
         "owner|parent|parent company|holding company|controlling stake|majority stake|"
-        "majority owner|controlling shareholder",
+        "majority owner|controlling shareholder|control",
     ),
     (
         "OWNS",
         "NOUN",
         "of>subj",
-        "subsidiary|unit|division|arm|affiliate|branch|spin-off|"
-        "spinoff|subsidiary company|business unit",
+        "subsidiary|unit|division|arm|affiliate|branch|spin-off|spinoff|subsidiary company|"
+        "business unit",
     ),
     # -- supply
     (
         "SUPPLIES",
         "VERB",
-        "subj>to subj>for subj>obj",
+        "subj>to subj>for subj>with",
         "supply|provide|sell|ship|deliver|furnish|lease|rent|license|licence|provision|"
-        "source|equip|fuel|power|give|offer|allocate|make",
+        "equip|allocate|rent out|sell out|offer",
     ),
     (
         "SUPPLIES",
         "VERB",
-        "from>subj",
-        "buy|purchase|order|procure|source|rent|lease|get|obtain|secure|acquire|receive|license",
+        "from>subj made_by>subj",
+        "buy|purchase|order|procure|source|rent|lease|license",
     ),
+    ("SUPPLIES", "VERB", "made_by>subj", "use|deploy|run|train|rely|stockpile|amass"),
     (
         "SUPPLIES",
         "NOUN",
         "subj>to subj>for subj>with from>subj",
         "supplier|provider|vendor|supply|supply deal|supply agreement|order|shipment|"
-        "contract|sale|purchase|chip deal|customer|client|buyer|licensing deal|licence|license",
+        "contract|sale|purchase|chip deal|customer|client|licensing deal|licence|license|"
+        "deliveries|delivery",
     ),
 ]
 

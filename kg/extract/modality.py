@@ -6,8 +6,9 @@ negations, adverbs and adjectival modifiers ("reported tensions"). Attribution
 phrases ("according to", "people familiar with") count for their whole sentence,
 since that is how news attributes a clause. Cues elsewhere in the article do not.
 
-When several cues apply, the weakest reading wins:
-negated > speculative > reported > planned > asserted.
+When several cues apply, this order decides:
+negated > reported > speculative > planned > asserted (an attribution to sources
+outranks the hedges inside the attributed clause).
 """
 
 from __future__ import annotations
@@ -162,6 +163,15 @@ _SENTENCE_WIDE_REPORTED = (
     "is reported",
     "were reported",
     "it was reported",
+    "is said to",
+    "are said to",
+    "was said to",
+    "were said to",
+    "is believed to",
+    "are believed to",
+    "people close to",
+    "reports say",
+    "reports suggest",
 )
 _SCOPE_DEPS = {"aux", "auxpass", "neg", "advmod", "amod", "mark", "prt", "det", "npadvmod"}
 
@@ -194,7 +204,7 @@ def _scope(trigger: Token, nominal: bool) -> list[Token]:
     if nominal:
         chain = [trigger]
         tok = trigger
-        while tok.dep_ in _CORE_DEPS - {"prep"} and tok.head is not tok:
+        while tok.dep_ in _CORE_DEPS - {"prep"} and tok.head.i != tok.i:
             tok = tok.head
             chain.append(tok)
             if tok.pos_ in {"VERB", "AUX"}:
@@ -225,7 +235,7 @@ def modality_of(trigger: Token, sentence: Span, *, local: bool = False) -> Modal
     text = sentence.text.lower()
     if not local and any(cue in text for cue in _SENTENCE_WIDE_REPORTED):
         found.add(Modality.REPORTED)
-    for modality in (Modality.NEGATED, Modality.SPECULATIVE, Modality.REPORTED, Modality.PLANNED):
+    for modality in (Modality.NEGATED, Modality.REPORTED, Modality.SPECULATIVE, Modality.PLANNED):
         if modality in found:
             return modality
     return Modality.ASSERTED

@@ -138,9 +138,6 @@ _DESCRIPTORS: dict[str, tuple[EntityType, set[str]]] = {
     "chatbot": (PROD, {"assistant"}),
     "assistant": (PROD, {"assistant"}),
     "platform": (PROD, {"platform", "cloud"}),
-    "executive": (PER, set()),
-    "billionaire": (PER, set()),
-    "entrepreneur": (PER, set()),
 }
 _PLURAL_REFS = {
     "the two companies",
@@ -157,6 +154,28 @@ _PLURAL_REFS = {
     "the two executives",
     "the rivals",
     "both",
+}
+# Things a supplier provides: "Nvidia chips" names their maker, not an object.
+_SUPPLY_NOUNS = {
+    "chip",
+    "gpu",
+    "processor",
+    "accelerator",
+    "server",
+    "hardware",
+    "semiconductor",
+    "card",
+    "superchip",
+    "cpu",
+    "tpu",
+    "system",
+    "memory",
+    "compute",
+    "capacity",
+    "rack",
+    "supercomputer",
+    "networking",
+    "part",
 }
 # Objects that make "receive/raise/get ... from X" about business, not funding.
 _NOT_FUNDING = {
@@ -646,6 +665,25 @@ class RelationExtractor:
             break
         return found
 
+    def _makes_next_noun(self, arg: Arg) -> bool:
+        """A maker named before the hardware or service it makes: 'Nvidia chips'."""
+        if arg.end >= len(self.doc):
+            return False
+        nxt = self.doc[arg.end]
+        return nxt.pos_ == "NOUN" and nxt.lemma_.lower() in _SUPPLY_NOUNS
+
+    def _modifies_next_name(self, s: _Sentence, arg: Arg) -> bool:
+        """A name used as a modifier of a noun that leads to another name."""
+        j = arg.end
+        nouns = 0
+        while j < s.span.end and j - arg.end < 4 and j not in s.by_token:
+            tok = self.doc[j]
+            if tok.pos_ not in {"NOUN", "PROPN", "ADJ"} or tok.text == ",":
+                return False
+            nouns += 1
+            j += 1
+        return nouns > 0 and j in s.by_token
+
     # ------------------------------------------------------------- possessives
     def _possessor(self, s: _Sentence, arg: Arg) -> bool:
         """Whether ``arg`` is a possessor: "OpenAI's", "its", "his"."""
@@ -723,9 +761,27 @@ class RelationExtractor:
                 else ("NOUN" if head.pos_ in {"NOUN", "PROPN"} else head.pos_)
             )
             hits = TRIGGERS.get((lemma, pos)) or TRIGGERS.get((lower, pos))
+            if not hits and pos == "NOUN" and width == 1 and self._verb_in_disguise(i):
+                hits = TRIGGERS.get((lemma, "VERB")) or TRIGGERS.get(
+                    (lemma.removesuffix("s"), "VERB")
+                )
             if hits:
                 return hits, i + width
         return None
+
+    def _verb_in_disguise(self, i: int) -> bool:
+        """A finite verb the tagger took for a noun: 'Anthropic competes with ...'."""
+        tok = self.doc[i]
+        if tok.tag_ not in {"NNS", "NN"} or not tok.lower_.endswith(("s", "ed")):
+            return False
+        prev = self.doc[i - 1] if i > 0 else None
+        nxt = self.doc[i + 1] if i + 1 < len(self.doc) else None
+        return (
+            prev is not None
+            and prev.ent_type_ != ""
+            and nxt is not None
+            and (nxt.pos_ == "ADP" or nxt.ent_type_ != "")
+        )
 
     def _fire(
         self, s: _Sentence, triggers: list[Trigger], start: int, end: int
@@ -890,6 +946,10 @@ class RelationExtractor:
                     if pending is not None and not slots.get(slot or ""):
                         put(pending)
                     pending = arg
+                elif self._modifies_next_name(s, arg):
+                    pass  # "former OpenAI researchers Dario Amodei": OpenAI only modifies
+                elif self._makes_next_noun(arg):
+                    slots.setdefault("made_by", []).append(arg)  # "buys Nvidia chips"
                 else:
                     pending = None
                     put(arg)
@@ -927,8 +987,15 @@ class RelationExtractor:
                     put(pending)
                 pending = None
                 slot = _PREP_ALIASES.get(lower, lower)
-            elif tok.pos_ == "PART" and lower == "to":
-                break
+            elif (
+                lower == "to"
+                and tok.pos_ == "PART"
+                and j + 1 < s.span.end
+                and self.doc[j + 1].pos_ in {"VERB", "AUX"}
+            ):
+                break  # an infinitive: a new predicate starts
+            elif lower == "to" and tok.pos_ == "PART":
+                pass  # "up to $4 billion"
             j += 1
         if pending is not None and not slots.get(slot or ""):
             put(pending)
