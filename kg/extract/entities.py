@@ -28,7 +28,7 @@ from kg.models import Entity, Mention
 from kg.nlp.gazetteer import Gazetteer, GazetteerEntry, entity_id, name_key
 from kg.ontology import EntityType
 
-__all__ = ["EntityRecord", "SpanMention", "find_mentions", "resolve_mentions"]
+__all__ = ["EntityRecord", "SpanMention", "find_mentions", "find_short_forms", "resolve_mentions"]
 
 _LABEL_TYPE = {
     "ORG": EntityType.ORGANIZATION,
@@ -50,9 +50,12 @@ class SpanMention:
     type: EntityType
     gazetteer_id: str | None
     entity: EntityRecord | None = None
+    coref: bool = False  # a short form found after resolution ("Musk" after "Elon Musk")
 
     @property
     def source(self) -> str:
+        if self.coref:
+            return "coref"
         return "gazetteer" if self.gazetteer_id else "ner"
 
 
@@ -190,3 +193,62 @@ def _clean_name(text: str) -> str:
         if s.endswith(suffix):
             s = s[: -len(suffix)]
     return " ".join(s.split())
+
+
+def find_short_forms(
+    parsed: list[tuple[Doc, int]], text: str, records: list[EntityRecord]
+) -> list[SpanMention]:
+    """Mentions the NER missed of a short form of a name resolved in this document.
+
+    The statistical model often leaves a bare surname untagged ("Musk, who co-founded
+    OpenAI, ..."). A capitalised token equal to the surname of a person, or to the first
+    word of a multi-word organisation name, that no mention covers becomes a mention
+    of that entity.
+    """
+    short: dict[str, EntityRecord] = {}
+    clash: set[str] = set()
+    for record in records:
+        words = record.name.split()
+        if len(words) < 2:
+            continue
+        if record.type is EntityType.PERSON:
+            form = words[-1]
+        elif record.type is EntityType.ORGANIZATION:
+            form = words[0]
+        else:
+            continue
+        if not form[:1].isupper() or len(form) < 3:
+            continue
+        if form in short and short[form] is not record:
+            clash.add(form)  # two entities share it: ambiguous, leave it alone
+        short[form] = record
+    for form in clash:
+        del short[form]
+    found: list[SpanMention] = []
+    if not short:
+        return found
+    for doc, offset in parsed:
+        covered = {i for ent in doc.ents for i in range(ent.start, ent.end)}
+        for tok in doc:
+            record = short.get(tok.text)
+            if record is None or tok.i in covered or tok.pos_ != "PROPN":
+                continue
+            nxt = doc[tok.i + 1] if tok.i + 1 < len(doc) else None
+            if nxt is not None and nxt.pos_ == "PROPN" and nxt.text[:1].isupper():
+                continue  # part of a longer name the NER did not tag
+            start = offset + tok.idx
+            mention = SpanMention(
+                doc=doc,
+                start=tok.i,
+                end=tok.i + 1,
+                start_char=start,
+                end_char=start + len(tok.text),
+                text=text[start : start + len(tok.text)],
+                type=record.type,
+                gazetteer_id=None,
+                entity=record,
+                coref=True,
+            )
+            record.mentions.append(mention)
+            found.append(mention)
+    return found

@@ -9,7 +9,12 @@ from collections.abc import Iterable, Iterator
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from kg.extract.entities import SpanMention, find_mentions, resolve_mentions
+from kg.extract.entities import (
+    SpanMention,
+    find_mentions,
+    find_short_forms,
+    resolve_mentions,
+)
 from kg.extract.relations import Candidate, RelationExtractor
 from kg.models import Document, Evidence, ExtractionResult, Relation
 from kg.nlp.gazetteer import Gazetteer, load_gazetteer
@@ -92,6 +97,7 @@ class Extractor:
         for doc, offset in parsed:
             mentions.extend(find_mentions(doc, document.text, offset))
         entities = resolve_mentions(mentions, self.gazetteer)
+        mentions += find_short_forms(parsed, document.text, entities)
         relations: list[Relation] = []
         rejected: Counter[str] = Counter()
         seen: set[tuple[str, str, str, int]] = set()

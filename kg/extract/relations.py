@@ -317,7 +317,28 @@ class RelationExtractor:
     def _sentence(self, s: _Sentence) -> Iterator[Candidate]:
         yield from self._role_nouns(s)
         yield from self._possessives(s)
+        yield from self._behind(s)
         yield from self._triggers(s)
+
+    def _behind(self, s: _Sentence) -> Iterator[Candidate]:
+        """'OpenAI, the company behind ChatGPT', 'the startup behind Claude' -> DEVELOPS."""
+        for tok in s.span:
+            if tok.lower_ != "behind" or tok.i == s.span.start:
+                continue
+            maker = s.by_token.get(tok.i - 1)
+            if maker is None:
+                continue
+            if (
+                maker.is_ref
+                and maker.start > s.span.start
+                and self.doc[maker.start - 1].text == ","
+            ):
+                named = s.by_token.get(maker.start - 2)  # "Meta, the company behind ..."
+                maker = named if named is not None else maker
+            for made in self._right_slots(s, tok.i + 1, allow_obj=True).get("obj", []):
+                cand = self._make(s, "DEVELOPS", maker, made, "role:behind", (tok.i, tok.i + 1))
+                if cand is not None:
+                    yield cand
 
     @staticmethod
     def _dedupe(cands: Iterator[Candidate]) -> Iterator[Candidate]:
@@ -585,14 +606,53 @@ class RelationExtractor:
         return None
 
     def _name_after(self, s: _Sentence, end: int) -> Arg | None:
-        """A name right after a role noun: 'CEO Satya Nadella', 'model, Grok,'."""
+        """The name a role noun introduces: 'CEO Satya Nadella', 'model, Grok,',
+        'creator and Microsoft partner OpenAI' (past coordinated roles)."""
         j = end
         if j < s.span.end and self.doc[j].text == ",":
             j += 1
         arg = s.by_token.get(j)
         if arg is not None and arg.start == j and not arg.is_ref:
             return arg
+        if j < s.span.end and self.doc[j].lower_ in {"and", "&"}:
+            head = self._phrase_head(s, j + 1)
+            if head is not None and not head.is_ref:
+                return head
         return None
+
+    def _is_role_word(self, tok: Token) -> bool:
+        return tok.lower_ in ROLE_NOUNS or tok.lemma_.lower() in ROLE_NOUNS
+
+    def _phrase_head(self, s: _Sentence, start: int) -> Arg | None:
+        """The last name of a noun phrase whose other names only modify it.
+
+        "ChatGPT creator and Microsoft partner OpenAI" -> OpenAI.
+        """
+        found: Arg | None = None
+        j = start
+        while j < s.span.end and j - start < 12:
+            arg = s.by_token.get(j)
+            tok = self.doc[j]
+            if arg is not None:
+                found = arg
+                j = arg.end
+                continue
+            if found is not None and not (
+                self._is_role_word(tok)
+                or tok.lower_ in {"and", "&"}
+                or tok.tag_ in {"POS", "HYPH"}
+                or tok.text == "-"
+            ):
+                break  # the phrase ended with the last name
+            if not (
+                self._is_role_word(tok)
+                or self._is_modifier(tok)
+                or tok.pos_ == "DET"
+                or tok.lower_ in {"and", "&"}
+            ):
+                break
+            j += 1
+        return found
 
     def _holder_before(self, s: _Sentence, start: int) -> Arg | None:
         """The name a role is predicated of.
@@ -630,40 +690,11 @@ class RelationExtractor:
     def _prep_object(self, s: _Sentence, end: int) -> Arg | None:
         """The head name after 'of/at/for...' right after a role noun.
 
-        In "CEO of ChatGPT creator and Microsoft partner OpenAI" that is OpenAI:
-        the last name of the phrase, past names that only modify it.
+        In "CEO of ChatGPT creator and Microsoft partner OpenAI" that is OpenAI.
         """
         if end >= s.span.end or self.doc[end].lower_ not in _ROLE_PREPS:
             return None
-        found: Arg | None = None
-        j = end + 1
-        while j < s.span.end and j - end < 12:
-            arg = s.by_token.get(j)
-            tok = self.doc[j]
-            if arg is not None:
-                found = arg
-                j = arg.end
-                continue
-            if (
-                tok.lower_ in ROLE_NOUNS
-                or tok.lemma_.lower() in ROLE_NOUNS
-                or (tok.lower_ == "and" and found is not None)
-                or self._is_modifier(tok)
-                or (tok.pos_ == "DET")
-            ):
-                if (
-                    found is not None
-                    and tok.tag_ != "POS"
-                    and tok.lower_ not in ROLE_NOUNS
-                    and tok.lemma_.lower() not in ROLE_NOUNS
-                    and tok.lower_ != "and"
-                    and tok.text != "-"
-                ):
-                    break
-                j += 1
-                continue
-            break
-        return found
+        return self._phrase_head(s, end + 1)
 
     def _makes_next_noun(self, arg: Arg) -> bool:
         """A maker named before the hardware or service it makes: 'Nvidia chips'."""
@@ -800,6 +831,8 @@ class RelationExtractor:
             slots.pop("by", None)
         else:
             slots["subj"] = subj
+        if via_dep and len(subj) > 1:
+            slots["subj_from_parse"] = subj
         if not is_noun and any(
             c.dep_ == "dobj" and c.lemma_.lower() in _NOT_FUNDING for c in tok.children
         ):
@@ -827,6 +860,8 @@ class RelationExtractor:
                 for y in range(x + 1, len(group)):
                     yield group[x], group[y]
             return
+        if frame.target == "and" and not slots.get("subj_from_parse"):
+            return  # only a parsed coordinated subject is reliable enough
         if frame.target == "and":  # "A and B compete": pairs inside the subject
             group = slots.get("subj", [])
             for x in range(len(group)):
