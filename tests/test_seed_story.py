@@ -73,13 +73,7 @@ EXPECTED: list[tuple[tuple[str, str, str], str | None, dict[str, Any]]] = [
 ]
 
 # Known misses, by (story, relation type, source, target).
-MISSES = {
-    ("newsy", "INVESTS_IN", "Microsoft", "OpenAI"): (
-        "extractor: modality is 'reported', not 'asserted': 'reportedly' in the other "
-        "clause ('there have reportedly been tensions ..., even as Microsoft stands by its "
-        "$13 billion investment') counts for the whole sentence"
-    ),
-}
+MISSES: dict[tuple[str, ...], str] = {}
 
 
 def _params() -> list[Any]:

@@ -25,9 +25,9 @@ _SCALE = {
 }
 _NUMBER = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
 _SCALES = r"thousand|million|billion|trillion|mln|bln|mn|bn|tn|k|m|b|t|mil"
-_CURRENCY = r"US\$|USD\s?|\$|€|EUR\s?|£|GBP\s?|¥|JPY\s?|CNY\s?|RMB\s?"
+_CURRENCY = r"US\$|[A-Z]{1,2}\$|USD\s?|\$|€|EUR\s?|£|GBP\s?|¥|JPY\s?|CNY\s?|RMB\s?"
 _AMOUNT = re.compile(
-    rf"(?P<cur>{_CURRENCY})\s?(?P<num>{_NUMBER})(?:\s?(?P<scale>{_SCALES})\b)?"
+    rf"(?P<cur>{_CURRENCY})\s?(?P<num>{_NUMBER})(?:\s?(?P<scale>{_SCALES})\b(?!-))?"
     rf"|(?P<num2>{_NUMBER})\s?(?P<scale2>{_SCALES})?\s(?P<cur2>dollars|euros|pounds|yuan)\b",
     re.I,
 )

@@ -260,6 +260,8 @@ _TABLE: list[tuple[str, str, str, str]] = [
         "contract|sale|purchase|chip deal|customer|client|licensing deal|licence|license|"
         "deliveries|delivery",
     ),
+    ("SUPPLIES", "VERB", "subj>obj", "supply|provide|equip|furnish|arm"),
+    ("SUPPLIES", "VERB", "subj>for", "make|build|produce|manufacture|fabricate|design"),
 ]
 
 TRIGGERS: dict[tuple[str, str], list[Trigger]] = {}

@@ -156,7 +156,6 @@ _SENTENCE_WIDE_REPORTED = (
     "sources say",
     "source said",
     "people with knowledge",
-    "reportedly",
     "reports said",
     "report said",
     "was reported",
@@ -228,6 +227,8 @@ def modality_of(trigger: Token, sentence: Span, *, local: bool = False) -> Modal
     found: set[Modality] = set()
     if local:
         scope = [trigger, *(c for c in trigger.children if c.dep_ in {"amod", "neg", "det"})]
+        if trigger.dep_ in {"attr", "acomp"}:  # "X is not a shareholder of Y"
+            scope += [c for c in trigger.head.children if c.dep_ == "neg"]
     else:
         scope = _scope(trigger, trigger.pos_ in {"NOUN", "PROPN"})
     for tok in scope:

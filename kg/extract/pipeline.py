@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import multiprocessing
 import re
-from collections import Counter
-from collections.abc import Iterable, Iterator
+import traceback
+from collections import Counter, deque
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import dataclass
 
 from spacy.language import Language
 from spacy.tokens import Doc
@@ -21,12 +25,15 @@ from kg.nlp.gazetteer import Gazetteer, load_gazetteer
 from kg.nlp.pipeline import build_pipeline
 from kg.nlp.typography import normalize_typography
 
-__all__ = ["Extractor", "segments"]
+__all__ = ["BATCH_CHARS", "SEGMENT_CHARS", "Extractor", "segments"]
 
 # spaCy's default limit is 1,000,000 characters; news rarely comes close, but a
 # scraped dump can. Long texts are cut at paragraph (else sentence, else space)
 # boundaries into segments of at most this size, each parsed on its own.
 SEGMENT_CHARS = 100_000
+# Characters per spaCy batch: its working memory grows about 3 KB per character of a
+# batch (en_core_web_sm), so this bounds it near 300 MB whatever the documents' sizes.
+BATCH_CHARS = 100_000
 _BREAKS = (re.compile(r"\n\s*\n"), re.compile(r"(?<=[.!?])\s+"), re.compile(r"\s+"))
 
 
@@ -50,6 +57,13 @@ def segments(text: str, limit: int = SEGMENT_CHARS) -> Iterator[tuple[int, str]]
 class Extractor:
     """Runs the spaCy pipeline and the extraction rules over documents.
 
+    Texts are parsed in batches of at most ``batch_size`` pieces and about
+    ``batch_chars`` characters: spaCy's working memory grows with the characters in a
+    batch (about 3 KB each with the small English model), not with the number of
+    documents, so a batch of long articles is cut short. With ``n_process`` > 1,
+    worker processes run the whole extraction (parsing, resolution and rules) on
+    batches of whole documents; results come back in input order.
+
     >>> from kg.models import Document
     >>> ex = Extractor()
     >>> doc = Document(id="d1", text="Microsoft CEO Satya Nadella spoke.", content_hash="x")
@@ -64,33 +78,106 @@ class Extractor:
         *,
         batch_size: int = 64,
         n_process: int = 1,
+        batch_chars: int = BATCH_CHARS,
     ) -> None:
         self.nlp = nlp or build_pipeline()
         self.gazetteer = gazetteer or load_gazetteer()
         self.batch_size = batch_size
         self.n_process = n_process
+        self.batch_chars = batch_chars
 
     def extract(self, document: Document) -> ExtractionResult:
         """Extract one document."""
         return next(self.extract_many([document]))
 
-    def extract_many(self, documents: Iterable[Document]) -> Iterator[ExtractionResult]:
-        """Extract documents in order, parsing them in batches (and processes)."""
+    def extract_many(
+        self,
+        documents: Iterable[Document],
+        *,
+        on_failure: Callable[[Document, BaseException], None] | None = None,
+    ) -> Iterator[ExtractionResult]:
+        """Extract documents in order, parsing them in batches (and processes).
 
-        def pieces() -> Iterator[tuple[str, tuple[Document, int, int]]]:
-            for document in documents:
-                parts = list(segments(document.text))
-                for k, (offset, piece) in enumerate(parts):
-                    yield normalize_typography(piece), (document, offset, len(parts) - k - 1)
+        An error while extracting one document stops the run, unless ``on_failure``
+        is given: it is then called with the document and the error, the document
+        yields no result and the run goes on.
+        """
+        outcomes = self._parallel(documents) if self.n_process > 1 else self._outcomes(documents)
+        for document, outcome in outcomes:
+            if isinstance(outcome, BaseException):
+                if on_failure is None:
+                    raise outcome
+                on_failure(document, outcome)
+            else:
+                yield outcome
 
-        pending: list[tuple[Doc, int]] = []
-        for doc, (document, offset, remaining) in self.nlp.pipe(
-            pieces(), as_tuples=True, batch_size=self.batch_size, n_process=self.n_process
-        ):
-            pending.append((doc, offset))
-            if remaining == 0:
-                yield self._result(document, pending)
-                pending = []
+    # ----------------------------------------------------------------- batching
+    def _outcomes(self, documents: Iterable[Document]) -> Iterator[Outcome]:
+        """(document, result or the error it raised), in order, in this process."""
+        parsed: list[tuple[Doc, int]] = []
+        for batch in self._batches(_pieces(documents)):
+            texts = [text for text, _, _, _ in batch]
+            docs = self.nlp.pipe(texts, batch_size=len(texts))
+            for doc, (_, document, offset, last) in zip(docs, batch, strict=True):
+                parsed.append((doc, offset))
+                if not last:
+                    continue
+                done, parsed = parsed, []
+                try:
+                    yield document, self._result(document, done)
+                except Exception as err:  # one document's failure, not the run's
+                    yield document, err
+
+    def _batches(self, pieces: Iterable[_Piece]) -> Iterator[list[_Piece]]:
+        batch: list[_Piece] = []
+        chars = 0
+        for piece in pieces:
+            if batch and (
+                len(batch) >= self.batch_size or chars + len(piece[0]) > self.batch_chars
+            ):
+                yield batch
+                batch, chars = [], 0
+            batch.append(piece)
+            chars += len(piece[0])
+        if batch:
+            yield batch
+
+    def _chunks(self, documents: Iterable[Document]) -> Iterator[list[Document]]:
+        """Whole documents in batches, for the worker processes."""
+        chunk: list[Document] = []
+        chars = 0
+        for document in documents:
+            size = len(document.text)
+            if chunk and (len(chunk) >= self.batch_size or chars + size > self.batch_chars):
+                yield chunk
+                chunk, chars = [], 0
+            chunk.append(document)
+            chars += size
+        if chunk:
+            yield chunk
+
+    def _parallel(self, documents: Iterable[Document]) -> Iterator[Outcome]:
+        """Like :meth:`_outcomes`, with the work spread over ``n_process`` workers.
+
+        At most two batches per worker are in flight, so documents are read as they
+        are needed and memory stays flat on any corpus.
+        """
+        pool = ProcessPoolExecutor(
+            self.n_process,
+            mp_context=multiprocessing.get_context(),
+            initializer=_start_worker,
+            initargs=(self,),  # inherited by a forked worker, else pickled
+        )
+        inflight: deque[tuple[list[Document], Future[list[_Outcome]]]] = deque()
+        try:
+            for chunk in self._chunks(documents):
+                inflight.append((chunk, pool.submit(_work, chunk)))
+                if len(inflight) >= 2 * self.n_process:
+                    yield from _collect(*inflight.popleft())
+            while inflight:
+                yield from _collect(*inflight.popleft())
+        finally:  # also when the caller stops early: no waiting for work nobody reads
+            pool.shutdown(wait=True, cancel_futures=True)
 
     def _result(self, document: Document, parsed: list[tuple[Doc, int]]) -> ExtractionResult:
         mentions: list[SpanMention] = []
@@ -149,3 +236,55 @@ class Extractor:
                 rule=cand.rule,
             ),
         )
+
+
+# A piece of text to parse: (text, its document, offset in the document, last piece?).
+_Piece = tuple[str, Document, int, bool]
+Outcome = tuple[Document, ExtractionResult | BaseException]
+
+
+def _pieces(documents: Iterable[Document]) -> Iterator[_Piece]:
+    for document in documents:
+        parts = list(segments(document.text))
+        for k, (offset, piece) in enumerate(parts):
+            yield normalize_typography(piece), document, offset, k == len(parts) - 1
+
+
+@dataclass(frozen=True)
+class _Failure:
+    """A document's error, as it crosses back from a worker process."""
+
+    message: str
+    trace: str
+
+
+_Outcome = ExtractionResult | _Failure
+_worker: Extractor | None = None
+
+
+def _start_worker(extractor: Extractor) -> None:
+    """Keep the extractor a worker process was started with (inherited or unpickled)."""
+    global _worker
+    _worker = extractor
+
+
+def _work(documents: list[Document]) -> list[_Outcome]:
+    assert _worker is not None, "a worker process runs _start_worker first"
+    out: list[_Outcome] = []
+    for _, outcome in _worker._outcomes(documents):
+        if isinstance(outcome, BaseException):
+            trace = "".join(traceback.format_exception(outcome))
+            out.append(_Failure(f"{type(outcome).__name__}: {outcome}", trace))
+        else:
+            out.append(outcome)
+    return out
+
+
+def _collect(chunk: list[Document], future: Future[list[_Outcome]]) -> Iterator[Outcome]:
+    for document, outcome in zip(chunk, future.result(), strict=True):
+        if isinstance(outcome, _Failure):
+            err = RuntimeError(outcome.message)
+            err.add_note(f"in a worker process:\n{outcome.trace}")
+            yield document, err
+        else:
+            yield document, outcome

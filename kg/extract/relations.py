@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Span, Token
 
-from kg.extract.amounts import find_amounts
+from kg.extract.amounts import Amount, find_amounts
 from kg.extract.entities import EntityRecord, SpanMention
 from kg.extract.lexicon import ROLE_NOUNS, TRIGGERS, Frame, RoleNoun, Trigger
 from kg.extract.modality import modality_of
@@ -513,8 +513,14 @@ class RelationExtractor:
         if not amounts:
             return
         anchor = self.doc[trigger_i].idx - sent.start_char
-        nearest = min(amounts, key=lambda a: min(abs(a.start - anchor), abs(a.end - anchor)))
-        if min(abs(nearest.start - anchor), abs(nearest.end - anchor)) <= 60:
+
+        def distance(a: Amount) -> int:
+            # an amount after a verb is its object ("invested $500 million"); one
+            # before it usually belongs to something else ("valued at $3 trillion")
+            return a.start - anchor if a.start >= anchor else 2 * (anchor - a.end) + 10
+
+        nearest = min(amounts, key=distance)
+        if distance(nearest) <= 60:
             cand.amount, cand.amount_usd = nearest.text, nearest.usd
 
     def _match_phrase(
@@ -572,6 +578,12 @@ class RelationExtractor:
         if holder is not None and anchor is not None:
             yield holder, anchor
             return
+        # "Analyst Rebecca Holloway of Bernstein", "CEO Sam Altman at OpenAI"
+        if after is not None and before is None:
+            tail = self._prep_object(s, after.end)
+            if tail is not None:
+                yield after, tail
+                return
         # "the chief executive of OpenAI, Sam Altman"
         if after is None and anchor is not None and anchor.start >= end:
             nxt = anchor.end
@@ -803,7 +815,7 @@ class RelationExtractor:
     def _verb_in_disguise(self, i: int) -> bool:
         """A finite verb the tagger took for a noun: 'Anthropic competes with ...'."""
         tok = self.doc[i]
-        if tok.tag_ not in {"NNS", "NN"} or not tok.lower_.endswith(("s", "ed")):
+        if tok.tag_ not in {"NNS", "NN"}:
             return False
         prev = self.doc[i - 1] if i > 0 else None
         nxt = self.doc[i + 1] if i + 1 < len(self.doc) else None
@@ -898,6 +910,13 @@ class RelationExtractor:
         j = start - 1
         while j >= s.span.start and start - j <= 12:
             t = self.doc[j]
+            if (
+                t.lower_ in {"who", "which", "that"}
+                and j - 2 >= s.span.start
+                and self.doc[j - 1].text == ","
+            ):
+                arg = s.by_token.get(j - 2)  # "Noam Shazeer, who co-founded ..."
+                return ([arg], False) if arg is not None else ([], False)
             if t.lower_ in _CLAUSE_BREAK:
                 break
             arg = s.by_token.get(j)
@@ -915,6 +934,8 @@ class RelationExtractor:
                         return self._with_conjuncts_left(s, arg)
             # "X made an investment in Y", "X announced a partnership with Y"
             verb = tok.head if tok.dep_ in {"dobj", "attr", "nsubjpass"} else None
+            if tok.dep_ == "pobj" and tok.head.dep_ == "prep" and tok.head.lower_ in {"in", "into"}:
+                verb = tok.head.head  # "are locked in a rivalry", "are in talks"
             if verb is not None and verb.pos_ in {"VERB", "AUX"}:
                 return self._dep_subjects(s, verb, False)
             return []

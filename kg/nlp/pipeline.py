@@ -29,6 +29,10 @@ KEPT_LABELS = {"ORG": "Organization", "PERSON": "Person", "PRODUCT": "Product"}
 _JUNK = {
     "ai",
     "genai",
+    "generative ai",
+    "artificial intelligence",
+    "machine learning",
+    "deep learning",
     "gen ai",
     "agi",
     "llm",
@@ -162,7 +166,7 @@ def load_model(name: str | None = None) -> Language:
     for candidate in candidates:
         try:
             if importlib.util.find_spec(candidate) is not None:
-                return importlib.import_module(candidate).load()  # type: ignore[no-any-return]
+                return importlib.import_module(candidate).load()
             return spacy.load(candidate)
         except (OSError, ImportError, ValueError) as err:
             errors.append(f"{candidate}: {err}")

@@ -55,22 +55,12 @@ def test_numbers_without_currency_are_not_amounts(text: str) -> None:
     assert find_amounts(text) == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="extractor: 'C$', 'NT$', 'HK$', 'A$' are read as '$' and counted as US dollars "
-    "(kg/extract/amounts.py, _CURRENCY)",
-)
 @pytest.mark.parametrize("text", ["C$1 billion", "NT$20 billion", "HK$5bn", "A$2 billion"])
 def test_other_dollars_are_not_us_dollars(text: str) -> None:
     amounts = find_amounts(f"The fund committed {text} this year.")
     assert [a.usd for a in amounts] == [None]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="extractor: a one-letter scale before a hyphen counts: '$20 T-shirts' is "
-    "20 trillion dollars",
-)
 def test_one_letter_scale_needs_a_word_end() -> None:
     [amount] = find_amounts("The shop sold $20 T-shirts.")
     assert amount.value == 20.0
@@ -123,11 +113,6 @@ def test_one_letter_scale_needs_a_word_end() -> None:
             ("INVESTS_IN", "Nvidia", "xAI"),
             "$500 million",
             500e6,
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason="extractor: the nearest amount by characters wins, so the valuation "
-                "'$3 trillion' just before 'invested' is taken for the investment",
-            ),
         ),
     ],
     ids=[

@@ -209,8 +209,6 @@ CASES = [
         ("INVESTS_IN", "Google", "Anthropic"),
         N,
         "is-not-a-shareholder",
-        xfail="asserted: role nouns only look at their own modifiers, so the copula's 'not' "
-        "is out of scope",
     ),
 ]
 

@@ -343,11 +343,10 @@ CASES: dict[str, list[Any]] = {
             ("RIVALS", "Gemini", "ChatGPT"),
             "alternative-to",
         ),
-        miss(
+        case(
             "Microsoft and Google are locked in a fierce rivalry.",
             ("RIVALS", "Google", "Microsoft"),
             "coordinated-rivalry",
-            "no relation (while 'Microsoft and Google are rivals' works)",
         ),
         case(
             "Claude and Gemini compete for enterprise customers.",
@@ -456,11 +455,10 @@ CASES: dict[str, list[Any]] = {
             ("FOUNDED", "Dario Amodei", "Anthropic"),
             "started",
         ),
-        miss(
+        case(
             "Noam Shazeer, who co-founded Character.AI, spoke on Monday.",
             ("FOUNDED", "Noam Shazeer", "Character.AI"),
             "relative-clause-co-founded",
-            "no relation",
         ),
     ],
     "WORKS_FOR": [
@@ -499,11 +497,10 @@ CASES: dict[str, list[Any]] = {
             ("WORKS_FOR", "Jane Doe", "Bernstein"),
             "title-analyst",
         ),
-        miss(
+        case(
             "Analyst Rebecca Holloway of Bernstein praised the deal.",
             ("WORKS_FOR", "Rebecca Holloway", "Bernstein"),
             "title-before-name-of",
-            "no relation",
         ),
     ],
     "OWNS": [
@@ -584,23 +581,20 @@ CASES: dict[str, list[Any]] = {
             ("SUPPLIES", "Oracle", "OpenAI"),
             "agreed-to-provide",
         ),
-        miss(
+        case(
             "TSMC makes chips for Nvidia.",
             ("SUPPLIES", "TSMC", "Nvidia"),
             "makes-for",
-            "no relation",
         ),
-        miss(
+        case(
             "AMD will supply OpenAI with GPUs.",
             ("SUPPLIES", "AMD", "OpenAI"),
             "supply-object-with",
-            "no relation",
         ),
-        miss(
+        case(
             "Nvidia reported record sales. The chipmaker supplies Microsoft.",
             ("SUPPLIES", "Nvidia", "Microsoft"),
             "the-chipmaker",
-            "no relation ('the chipmaker' is not resolved to Nvidia)",
         ),
     ],
 }
