@@ -230,8 +230,8 @@ def find_short_forms(
     for doc, offset in parsed:
         covered = {i for ent in doc.ents for i in range(ent.start, ent.end)}
         for tok in doc:
-            record = short.get(tok.text)
-            if record is None or tok.i in covered or tok.pos_ != "PROPN":
+            hit = short.get(tok.text)
+            if hit is None or tok.i in covered or tok.pos_ != "PROPN":
                 continue
             nxt = doc[tok.i + 1] if tok.i + 1 < len(doc) else None
             if nxt is not None and nxt.pos_ == "PROPN" and nxt.text[:1].isupper():
@@ -244,11 +244,11 @@ def find_short_forms(
                 start_char=start,
                 end_char=start + len(tok.text),
                 text=text[start : start + len(tok.text)],
-                type=record.type,
+                type=hit.type,
                 gazetteer_id=None,
-                entity=record,
+                entity=hit,
                 coref=True,
             )
-            record.mentions.append(mention)
+            hit.mentions.append(mention)
             found.append(mention)
     return found

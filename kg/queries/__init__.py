@@ -28,7 +28,8 @@ class SavedQuery:
 
 
 def _parse(name: str, text: str) -> SavedQuery:
-    description, params = "", ()
+    description = ""
+    params: tuple[str, ...] = ()
     for line in text.splitlines():
         if not line.startswith("//"):
             break
