@@ -39,6 +39,13 @@ class Settings(BaseSettings):
     neo4j_user: str = "neo4j"
     neo4j_password: SecretStr | None = None
     neo4j_database: str = "neo4j"
+    neo4j_home: Path = Field(
+        default=Path(".kg-neo4j"), description="Data directory of `kg neo4j start`'s server."
+    )
+    neo4j_port: int = Field(
+        default=7687, ge=0, le=65535, description="Bolt port of `kg neo4j start` (0: any free)."
+    )
+    neo4j_heap: str = Field(default="1g", description="JVM heap of `kg neo4j start`'s server.")
 
 
 def get_settings(**overrides: object) -> Settings:

@@ -2,9 +2,10 @@
 
 - ``extractor``: one :class:`~kg.extract.Extractor` for the whole session (loading
   spaCy takes about a second); :func:`extract_text` uses the same one.
-- ``store``: an empty graph store per test, parametrized over backends. Only the
-  embedded store is listed today; a backend joins :data:`STORE_BACKENDS` and
-  :func:`open_backend`, and every store test runs against it too.
+- ``store``: an empty graph store per test, parametrized over backends: the
+  embedded store (:data:`STORE_BACKENDS`, :func:`open_backend`) and Neo4j (marked
+  ``neo4j``; the server and the ``neo4j_store`` fixture come from the plugin
+  ``tests/neo4j_fixtures.py``).
 - ``sample_db``: the sample corpus (``examples/news``) built once per session with
   ``kg build`` into an embedded store; tests must not change it.
 - :func:`extract_text` and :func:`rels`: a text in, the relations as names out.
@@ -42,6 +43,8 @@ __all__ = [
     "shared_extractor",
 ]
 
+pytest_plugins = ["tests.neo4j_fixtures"]
+
 SAMPLES = Path(__file__).resolve().parents[1] / "examples" / "news"
 
 # Backends the ``store`` fixture runs every store test against.
@@ -55,9 +58,12 @@ def open_backend(kind: str, directory: Path) -> GraphStore:
     raise ValueError(f"store backend {kind!r} is not one of {', '.join(STORE_BACKENDS)}")
 
 
-@pytest.fixture(params=STORE_BACKENDS)
+@pytest.fixture(params=[*STORE_BACKENDS, pytest.param("neo4j", marks=pytest.mark.neo4j)])
 def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[GraphStore]:
     """An empty store, closed after the test."""
+    if request.param == "neo4j":
+        yield request.getfixturevalue("neo4j_store")  # emptied and closed by its fixture
+        return
     graph = open_backend(request.param, tmp_path)
     try:
         yield graph

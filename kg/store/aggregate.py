@@ -8,7 +8,12 @@ stored once, from the smaller id to the larger, so A-B and B-A are one edge.
 
 Aggregates add up: merging the aggregate of documents X with that of documents Y
 gives the aggregate of X and Y, so writes can be incremental, and a retraction
-recomputes the touched edges from the documents that remain.
+recomputes the touched edges from the documents that remain. They do not depend on
+the order documents come in: lists are stored in one canonical order (documents,
+roles and aliases sorted; evidence best first: the firmest modality, then by
+document and offset, and the best :data:`MAX_EVIDENCE` kept). So a graph written in
+any order, by concurrent writers, rebuilt after a retraction or copied to another
+store (``kg sync``) is the same graph.
 """
 
 from __future__ import annotations
@@ -28,6 +33,7 @@ __all__ = [
     "EdgeAggregate",
     "EntityRow",
     "aggregate_edges",
+    "best_evidence",
     "document_row",
     "entity_rows",
     "mention_rows",
@@ -37,6 +43,18 @@ __all__ = [
 MAX_EVIDENCE = 5
 
 EdgeKey = tuple[str, str, str]
+_RANK = {m.value: m.rank for m in Modality}
+
+
+def _evidence_order(snippet: str) -> tuple[int, str, int, str]:
+    ev = json.loads(snippet)
+    rank = _RANK.get(ev.get("modality"), len(_RANK))
+    return rank, str(ev.get("doc_id")), int(ev.get("start") or 0), snippet
+
+
+def best_evidence(snippets: Iterable[str]) -> list[str]:
+    """The evidence an edge keeps, best first: firmest modality, then document and offset."""
+    return sorted(set(snippets), key=_evidence_order)[:MAX_EVIDENCE]
 
 
 def edge_key(rel: Relation) -> EdgeKey:
@@ -70,7 +88,7 @@ class EdgeAggregate:
     @property
     def modality(self) -> str:
         """The most frequent modality; ties go to the firmer one."""
-        return max(MODALITIES, key=lambda m: (self.modality_counts.get(m, 0), -Modality(m).rank))
+        return max(MODALITIES, key=lambda m: (self.modality_counts.get(m, 0), -_RANK[m]))
 
     def add_mention(self, rel: Relation) -> None:
         self.support += 1
@@ -83,28 +101,29 @@ class EdgeAggregate:
             self.roles.append(rel.role)
         if rel.amount_usd is not None:
             self.amount_usd = max(self.amount_usd or 0.0, rel.amount_usd)
-        if len(self.evidence) < MAX_EVIDENCE:
-            self.evidence.append(
-                json.dumps(
-                    {
-                        "doc_id": rel.evidence.doc_id,
-                        "sentence": rel.evidence.sentence,
-                        "start": rel.evidence.sentence_start,
-                        "end": rel.evidence.sentence_end,
-                        "trigger": rel.evidence.trigger,
-                        "rule": rel.evidence.rule,
-                        "modality": rel.modality.value,
-                        "amount": rel.amount,
-                    },
-                    ensure_ascii=False,
-                    sort_keys=True,
-                )
-            )
+        snippet = json.dumps(
+            {
+                "doc_id": rel.evidence.doc_id,
+                "sentence": rel.evidence.sentence,
+                "start": rel.evidence.sentence_start,
+                "end": rel.evidence.sentence_end,
+                "trigger": rel.evidence.trigger,
+                "rule": rel.evidence.rule,
+                "modality": rel.modality.value,
+                "amount": rel.amount,
+            },
+            ensure_ascii=False,
+            sort_keys=True,
+        )
+        if snippet not in self.evidence:
+            self.evidence.append(snippet)
+            if len(self.evidence) > MAX_EVIDENCE:
+                self.evidence = best_evidence(self.evidence)
 
     def merge(self, other: EdgeAggregate) -> None:
         """Add ``other`` (the same edge, from other documents) into this one."""
         self.support += other.support
-        self.documents += [d for d in other.documents if d not in self.documents]
+        self.documents += sorted(set(other.documents) - set(self.documents))
         self._dates(other.first_seen, other.last_seen)
         self.confidence = max(self.confidence, other.confidence)
         for m, n in other.modality_counts.items():
@@ -112,9 +131,7 @@ class EdgeAggregate:
         self.roles += [r for r in other.roles if r not in self.roles]
         if other.amount_usd is not None:
             self.amount_usd = max(self.amount_usd or 0.0, other.amount_usd)
-        self.evidence = (self.evidence + [e for e in other.evidence if e not in self.evidence])[
-            :MAX_EVIDENCE
-        ]
+        self.evidence = best_evidence([*self.evidence, *other.evidence])
 
     def _dates(self, first: dt.date | None, last: dt.date | None) -> None:
         if first is not None and (self.first_seen is None or first < self.first_seen):
@@ -128,15 +145,15 @@ class EdgeAggregate:
             "s": self.source,
             "t": self.target,
             "support": self.support,
-            "documents": self.documents,
+            "documents": sorted(self.documents),
             "first_seen": self.first_seen.isoformat() if self.first_seen else None,
             "last_seen": self.last_seen.isoformat() if self.last_seen else None,
             "confidence": self.confidence,
             "modality": self.modality,
             **{f"n_{m}": self.modality_counts.get(m, 0) for m in MODALITIES},
-            "roles": self.roles,
+            "roles": sorted(self.roles),
             "amount_usd": self.amount_usd,
-            "evidence": self.evidence,
+            "evidence": best_evidence(self.evidence),
         }
 
     @classmethod
@@ -147,7 +164,7 @@ class EdgeAggregate:
             if value is None or isinstance(value, dt.date):
                 return value
             if hasattr(value, "to_native"):  # neo4j.time.Date
-                return value.to_native()  # type: ignore[no-any-return]
+                return value.to_native()
             return dt.date.fromisoformat(str(value))
 
         return cls(
@@ -196,7 +213,7 @@ class EntityRow:
         return {
             "id": self.id,
             "name": self.name,
-            "aliases": self.aliases,
+            "aliases": sorted(set(self.aliases)),
             "wikidata": self.wikidata,
         }
 

@@ -91,7 +91,10 @@ class StoredRelationship:
 class GraphStore(Protocol):
     """What every store can do. Stores are context managers."""
 
-    dialect: str  # "ladybug" or "neo4j": which version of a saved query to run
+    @property
+    def dialect(self) -> str:
+        """ "ladybug" or "neo4j": which version of a saved query to run."""
+        ...
 
     def write(self, results: Iterable[ExtractionResult]) -> WriteStats:
         """Add extraction results, batched and idempotent (same content: skipped)."""

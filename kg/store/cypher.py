@@ -21,16 +21,30 @@ from kg.ontology import ENTITY_TYPES, MODALITIES, EntityType, relation_spec
 __all__ = [
     "EDGE_PROPERTIES",
     "Dialect",
+    "count_documents",
+    "count_nodes",
+    "create_mentions",
+    "delete_documents",
     "delete_edges",
+    "delete_entities",
+    "entity_documents",
     "label",
     "label_of_id",
+    "lock_documents",
+    "lock_entities",
+    "neo4j_schema",
+    "read_document_hashes",
     "read_edges",
+    "read_entities",
     "read_entity_aliases",
+    "read_extractions",
+    "read_relationships",
     "rel_type",
+    "relationship_totals",
     "upsert_documents",
     "upsert_edges",
     "upsert_entities",
-    "upsert_mentions",
+    "upsert_meta",
     "writes",
 ]
 
@@ -82,9 +96,10 @@ def _node(var: str, lbl: str, key: str, dialect: Dialect) -> str:
 
 
 def read_entity_aliases(lbl: str, dialect: Dialect) -> str:
+    """The stored aliases of the entities ``$ids`` that have any."""
     return (
         f"UNWIND $ids AS id MATCH {_node('e', lbl, 'id', dialect)} "
-        "RETURN e.id AS id, e.aliases AS aliases"
+        "WHERE size(e.aliases) > 0 RETURN e.id AS id, e.aliases AS aliases"
     )
 
 
@@ -106,11 +121,17 @@ def upsert_documents() -> str:
     )
 
 
-def upsert_mentions(lbl: str, dialect: Dialect) -> str:
+def create_mentions(lbl: str, dialect: Dialect) -> str:
+    """MENTIONS of documents being written.
+
+    CREATE, not MERGE: a document is written whole, in the transaction that creates
+    it (or that deleted its earlier version), so none of its MENTIONS exist yet, and
+    checking for them would cost a lookup per row on entities mentioned everywhere.
+    """
     return (
         "UNWIND $rows AS row MATCH (d:Document {id: row.d}) "
         f"MATCH {_node('e', lbl, 'row.e', dialect)} "
-        f"MERGE (d)-[m:MENTIONS]->(e) SET m.count = row.count, "
+        f"CREATE (d)-[m:MENTIONS]->(e) SET m.count = row.count, "
         f"m.forms = {_value('forms', dialect)}"
     )
 
@@ -163,6 +184,119 @@ def delete_edges(rtype: str, src: str, tgt: str, dialect: Dialect) -> str:
         f"UNWIND $rows AS row {_edge_match(rtype, src, tgt, dialect)}"
         f"MATCH (a)-[r:{rel_type(rtype)}]->(b) DELETE r"
     )
+
+
+def upsert_meta() -> str:
+    return "MERGE (m:KgMeta {key: $key}) SET m.value = $value"
+
+
+# ------------------------------------------------------------------ documents
+def read_document_hashes(*, only_ids: bool = False) -> str:
+    where = "WHERE d.id IN $ids " if only_ids else ""
+    return f"MATCH (d:Document) {where}RETURN d.id AS id, d.content_hash AS content_hash"
+
+
+def read_extractions(*, only_ids: bool = False) -> str:
+    where = "WHERE d.id IN $ids " if only_ids else ""
+    return f"MATCH (d:Document) {where}RETURN d.extraction AS extraction ORDER BY d.id"
+
+
+def delete_documents() -> str:
+    return "MATCH (d:Document) WHERE d.id IN $ids DETACH DELETE d"
+
+
+# ------------------------------------------------------------------- entities
+def entity_documents(lbl: str, dialect: Dialect) -> str:
+    """The documents that mention each of ``$ids`` (an empty list for an orphan)."""
+    return (
+        f"UNWIND $ids AS id MATCH {_node('e', lbl, 'id', dialect)} "
+        "OPTIONAL MATCH (d:Document)-[:MENTIONS]->(e) RETURN e.id AS id, collect(d.id) AS docs"
+    )
+
+
+def delete_entities(lbl: str, dialect: Dialect) -> str:
+    return f"UNWIND $ids AS id MATCH {_node('e', lbl, 'id', dialect)} DETACH DELETE e"
+
+
+# ---------------------------------------------------------------------- reads
+def count_nodes(lbl: str) -> str:
+    return f"MATCH (n:{label(lbl)}) RETURN count(n) AS n"
+
+
+def count_documents() -> str:
+    return "MATCH (d:Document) RETURN count(d) AS n"
+
+
+def relationship_totals(rtype: str) -> str:
+    """How many relationships of a type, and their mentions per modality."""
+    sums = ", ".join(f"sum(r.n_{m}) AS n_{m}" for m in MODALITIES)
+    return f"MATCH ()-[r:{rel_type(rtype)}]->() RETURN count(r) AS n, {sums}"
+
+
+def read_entities(lbl: str) -> str:
+    return (
+        f"MATCH (e:{label(lbl)}) RETURN e.id AS id, e.name AS name, e.aliases AS aliases, "
+        "e.wikidata AS wikidata, COUNT { MATCH (d:Document)-[:MENTIONS]->(e) } AS documents "
+        "ORDER BY id"
+    )
+
+
+def read_relationships(rtype: str) -> str:
+    props = ", ".join(f"r.{p} AS {p}" for p in EDGE_PROPERTIES)
+    return (
+        f"MATCH (a)-[r:{rel_type(rtype)}]->(b) RETURN a.id AS s, b.id AS t, {props} ORDER BY s, t"
+    )
+
+
+# ---------------------------------------------------------------------- Neo4j
+# Locks: a write takes the Document nodes of its batch, then its entities, each in id
+# order, before it reads anything it will overwrite. Transactions that share an entity
+# so run one after the other (no lost update of an edge's aggregate or an entity's
+# aliases), and taking locks in one global order keeps them from deadlocking. Setting
+# and removing a marker property is Cypher's way to take a node's write lock; MERGE
+# also locks ids not created yet, through the uniqueness constraint.
+def lock_documents(*, create: bool) -> str:
+    verb = "MERGE" if create else "MATCH"
+    return (
+        f"UNWIND $ids AS id {verb} (d:Document {{id: id}}) SET d._kg_lock = true REMOVE d._kg_lock"
+    )
+
+
+def lock_entities(lbl: str, dialect: Dialect, *, create: bool) -> str:
+    """Lock entities and return what they hold (a node the lock created holds nothing)."""
+    verb = "MERGE" if create else "MATCH"
+    return (
+        f"UNWIND $ids AS id {verb} {_node('e', lbl, 'id', dialect)} "
+        "SET e._kg_lock = true REMOVE e._kg_lock "
+        "RETURN e.id AS id, e.name AS name, e.aliases AS aliases, e.wikidata AS wikidata"
+    )
+
+
+def neo4j_schema() -> list[str]:
+    """Constraints and indexes of a Neo4j graph, each created only if missing.
+
+    Uniqueness of ``id`` on ``:Entity`` (every typed node has the label, and the
+    statements match entities as ``(:Entity:Type {id})``, so this one index serves
+    them all; a second constraint per type would double the lookups of every MERGE),
+    on ``:Document`` and on ``:KgMeta``; range indexes on names, per type too; a
+    full-text index over names and aliases (``CALL db.index.fulltext.queryNodes(
+    'kg_entity_names', 'anthro*')``).
+    """
+    stmts = [
+        "CREATE CONSTRAINT kg_entity_id IF NOT EXISTS FOR (n:Entity) REQUIRE n.id IS UNIQUE",
+        "CREATE CONSTRAINT kg_document_id IF NOT EXISTS FOR (n:Document) REQUIRE n.id IS UNIQUE",
+        "CREATE CONSTRAINT kg_meta_key IF NOT EXISTS FOR (n:KgMeta) REQUIRE n.key IS UNIQUE",
+        "CREATE INDEX kg_entity_name IF NOT EXISTS FOR (n:Entity) ON (n.name)",
+    ]
+    for lbl in ENTITY_TYPES:
+        stmts.append(
+            f"CREATE INDEX kg_{lbl.lower()}_name IF NOT EXISTS FOR (n:{label(lbl)}) ON (n.name)"
+        )
+    stmts.append(
+        "CREATE FULLTEXT INDEX kg_entity_names IF NOT EXISTS "
+        "FOR (n:Entity) ON EACH [n.name, n.aliases]"
+    )
+    return stmts
 
 
 # Clauses that change a graph or its schema. Strings and comments are blanked out

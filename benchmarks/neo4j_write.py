@@ -1,0 +1,237 @@
+"""How fast kg writes relationships into Neo4j, against a row-at-a-time baseline.
+
+    python benchmarks/neo4j_write.py [--relationships 100000] [--baseline-rows 5000]
+
+Loads synthetic extraction results (10 relationships per document, between
+entities drawn from a pool, with their mentions and evidence) into a real Neo4j:
+the server KG_NEO4J_URI / KG_NEO4J_USER / KG_NEO4J_PASSWORD names, else a
+throw-away local one started for the run (see ``kg.neo4j_server``). Its database
+is wiped first.
+
+Two writers, in the same run, on the same server:
+
+- **batched**: :meth:`kg.store.neo4j.Neo4jStore.write`, the project's writer:
+  batches of documents, ``UNWIND $rows`` statements, one transaction per batch.
+  It writes everything a relationship comes with: documents, entities, mentions,
+  aggregated edges.
+- **baseline**: one auto-commit ``MERGE`` query per relationship (its two entities
+  and the relationship with its properties), the way a naive loader writes. It is
+  measured on the first ``--baseline-rows`` relationships only (it would take too
+  long on all of them), into an emptied database.
+
+Prints rows (relationships) per second for both and their ratio. Not a test.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import hashlib
+import random
+import secrets
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from contextlib import ExitStack
+from pathlib import Path
+
+import neo4j
+
+from kg.models import Entity, Evidence, ExtractionResult, Mention, Relation
+from kg.ontology import EntityType, Modality
+from kg.settings import get_settings
+from kg.store import cypher
+from kg.store.neo4j import Neo4jStore
+
+RELATIONS_PER_DOC = 10
+# (type, source type, target type): pairs the ontology allows.
+SHAPES = [
+    ("INVESTS_IN", EntityType.ORGANIZATION, EntityType.ORGANIZATION),
+    ("PARTNERS_WITH", EntityType.ORGANIZATION, EntityType.ORGANIZATION),
+    ("SUPPLIES", EntityType.ORGANIZATION, EntityType.ORGANIZATION),
+    ("DEVELOPS", EntityType.ORGANIZATION, EntityType.PRODUCT),
+    ("LEADS", EntityType.PERSON, EntityType.ORGANIZATION),
+    ("WORKS_FOR", EntityType.PERSON, EntityType.ORGANIZATION),
+]
+PREFIX = {
+    EntityType.ORGANIZATION: "org",
+    EntityType.PERSON: "person",
+    EntityType.PRODUCT: "product",
+}
+POOL = {EntityType.ORGANIZATION: 20_000, EntityType.PERSON: 8_000, EntityType.PRODUCT: 8_000}
+
+
+def _entity(etype: EntityType, n: int) -> Entity:
+    name = f"{etype.value} {n}"
+    return Entity(
+        id=f"{PREFIX[etype]}:{etype.value.lower()}-{n}",
+        name=name,
+        type=etype,
+        aliases=[f"{name} Inc"] if n % 5 == 0 else [],
+        mentions=[Mention(text=name, start=0, end=len(name), source="gazetteer")],
+    )
+
+
+def synthetic(relationships: int, seed: int = 7) -> Iterator[ExtractionResult]:
+    """Documents of :data:`RELATIONS_PER_DOC` relationships each, deterministic."""
+    rng = random.Random(seed)
+    day = dt.date(2024, 1, 1)
+    for d in range(0, relationships, RELATIONS_PER_DOC):
+        doc_id = f"bench-{d // RELATIONS_PER_DOC:06d}"
+        published = day + dt.timedelta(days=d // 500)
+        entities: dict[str, Entity] = {}
+        relations = []
+        for _ in range(min(RELATIONS_PER_DOC, relationships - d)):
+            rtype, stype, ttype = rng.choice(SHAPES)
+            i, j = rng.randrange(POOL[stype]), rng.randrange(POOL[ttype])
+            if stype == ttype and i == j:
+                j = (j + 1) % POOL[ttype]
+            a, b = _entity(stype, i), _entity(ttype, j)
+            entities[a.id], entities[b.id] = a, b
+            sentence = f"{a.name} and {b.name}: {rtype.lower().replace('_', ' ')}."
+            relations.append(
+                Relation(
+                    type=rtype,
+                    source=a.id,
+                    target=b.id,
+                    modality=rng.choice([Modality.ASSERTED, Modality.REPORTED]),
+                    confidence=round(rng.uniform(0.5, 0.95), 2),
+                    role="CEO" if rtype == "LEADS" else None,
+                    amount="$10 million" if rtype == "INVESTS_IN" else None,
+                    amount_usd=1e7 if rtype == "INVESTS_IN" else None,
+                    date=published,
+                    evidence=Evidence(
+                        doc_id=doc_id,
+                        sentence=sentence,
+                        sentence_start=0,
+                        sentence_end=len(sentence),
+                        rule="synthetic",
+                    ),
+                )
+            )
+        yield ExtractionResult(
+            id=doc_id,
+            title=f"Synthetic article {d}",
+            published=published,
+            content_hash=hashlib.sha1(doc_id.encode()).hexdigest(),
+            entities=list(entities.values()),
+            relations=relations,
+        )
+
+
+def baseline_rows(results: list[ExtractionResult], limit: int) -> list[dict[str, object]]:
+    """One parameter row per relationship, for the row-at-a-time writer."""
+    rows: list[dict[str, object]] = []
+    for r in results:
+        names = {e.id: e.name for e in r.entities}
+        for rel in r.relations:
+            rows.append(
+                {
+                    "type": rel.type,
+                    "s": rel.source,
+                    "t": rel.target,
+                    "s_name": names[rel.source],
+                    "t_name": names[rel.target],
+                    "props": {
+                        "support": 1,
+                        "documents": [r.id],
+                        "confidence": rel.confidence,
+                        "modality": rel.modality.value,
+                        "amount_usd": rel.amount_usd,
+                        "evidence": [rel.evidence.sentence],
+                    },
+                    "date": rel.date.isoformat() if rel.date else None,
+                }
+            )
+            if len(rows) == limit:
+                return rows
+    return rows
+
+
+def run_baseline(driver: neo4j.Driver, database: str, rows: list[dict[str, object]]) -> float:
+    """Seconds to MERGE ``rows`` one auto-commit query each."""
+    started = time.perf_counter()
+    with driver.session(database=database) as session:
+        for row in rows:
+            rtype = str(row["type"])
+            src, tgt = cypher.label_of_id(str(row["s"])), cypher.label_of_id(str(row["t"]))
+            session.run(
+                f"MERGE (a:Entity:{cypher.label(src)} {{id: $s}}) SET a.name = $s_name "
+                f"MERGE (b:Entity:{cypher.label(tgt)} {{id: $t}}) SET b.name = $t_name "
+                f"MERGE (a)-[r:{cypher.rel_type(rtype)}]->(b) SET r += $props, "
+                "r.first_seen = date($date), r.last_seen = date($date)",
+                row,
+            ).consume()
+    return time.perf_counter() - started
+
+
+def wipe(driver: neo4j.Driver, database: str) -> None:
+    with driver.session(database=database) as session:  # IN TRANSACTIONS needs auto-commit
+        session.run("MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 5000 ROWS").consume()
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--relationships", type=int, default=100_000)
+    parser.add_argument("--baseline-rows", type=int, default=5_000)
+    parser.add_argument("--batch-size", type=int, default=None, help="documents per transaction")
+    args = parser.parse_args(argv)
+
+    settings = get_settings()
+    with ExitStack() as stack:
+        if settings.neo4j_uri:
+            uri, user, database = settings.neo4j_uri, settings.neo4j_user, settings.neo4j_database
+            if settings.neo4j_password is None:
+                parser.error("KG_NEO4J_URI is set: set KG_NEO4J_PASSWORD too")
+            password = settings.neo4j_password.get_secret_value()
+            where = f"the server at {uri}"
+        else:
+            from kg.neo4j_server import start
+
+            home = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="kg-bench-")))
+            password = secrets.token_urlsafe(16)
+            print("starting a local Neo4j ...", file=sys.stderr)
+            handle = stack.enter_context(start(port=0, data_dir=home, password=password))
+            uri, user, database = handle.bolt_uri, "neo4j", "neo4j"
+            where = f"a local Neo4j started for the run ({handle.started_in:.0f} s to start)"
+
+        results = list(synthetic(args.relationships))
+        n_rels = sum(len(r.relations) for r in results)
+        driver = stack.enter_context(neo4j.GraphDatabase.driver(uri, auth=(user, password)))
+        wipe(driver, database)
+
+        store = stack.enter_context(
+            Neo4jStore(uri, user=user, password=password, database=database)
+        )
+        if args.batch_size:
+            store.batch_size = args.batch_size
+        started = time.perf_counter()
+        stats = store.write(results)
+        batched_s = time.perf_counter() - started
+        edges = sum(store.stats().relationships.values())
+
+        rows = baseline_rows(results, args.baseline_rows)
+        wipe(driver, database)
+        baseline_s = run_baseline(driver, database, rows)
+        wipe(driver, database)
+
+    batched = n_rels / batched_s
+    baseline = len(rows) / baseline_s
+    print(f"Neo4j write benchmark on {where}")
+    print(
+        f"  batched  (Neo4jStore.write, {store.batch_size} documents per transaction): "
+        f"{n_rels:,} relationships ({edges:,} distinct edges, {stats.entities:,} entity "
+        f"writes, {stats.documents_written:,} documents) in {batched_s:.1f} s = "
+        f"{batched:,.0f} rows/s"
+    )
+    print(
+        f"  baseline (one auto-commit MERGE query per row, measured on the first "
+        f"{len(rows):,} rows): {baseline_s:.1f} s = {baseline:,.0f} rows/s"
+    )
+    print(f"  ratio: batched is {batched / baseline:.1f}x the baseline")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,335 @@
+"""What every Cypher store shares: writing, retracting and reading a graph.
+
+Both stores hold the same graph and change it with the same statements (from
+:mod:`kg.store.cypher`, in their dialect): :class:`CypherGraphStore` writes that
+logic once. A store adds how a statement runs (:meth:`~CypherGraphStore._run`,
+:meth:`~CypherGraphStore._records`), how a transaction runs
+(:meth:`~CypherGraphStore._transaction`) and how a user's query runs.
+
+A transaction is a function, not a block: Neo4j retries a transaction that failed
+for a transient reason (a deadlock, a leader switch) by calling it again, so the
+work done inside one is computed inside it, from its arguments and what it reads.
+
+Every batch of documents is one transaction: the documents, their entities, their
+mentions and their share of every relationship are committed together or not at all.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from functools import partial
+from itertools import islice
+from typing import Any, Self, TypeVar
+
+from kg.errors import ReadOnlyQueryError
+from kg.models import ExtractionResult
+from kg.ontology import ENTITY_TYPES, MODALITIES, RELATIONS
+from kg.store import cypher
+from kg.store.aggregate import (
+    EdgeAggregate,
+    EdgeKey,
+    aggregate_edges,
+    document_row,
+    entity_rows,
+    mention_rows,
+    stored_relationship,
+)
+from kg.store.base import GraphStats, QueryResult, StoredEntity, StoredRelationship, WriteStats
+
+__all__ = ["CypherGraphStore"]
+
+T = TypeVar("T")
+EdgeGroup = tuple[str, str, str]  # (relation type, source label, target label)
+
+
+def _batches(items: Iterable[ExtractionResult], size: int) -> Iterator[list[ExtractionResult]]:
+    it = iter(items)
+    while batch := list(islice(it, size)):
+        yield batch
+
+
+def _holds(stored: Mapping[str, Any] | None, row: Mapping[str, Any]) -> bool:
+    """Whether a stored entity node already has the properties of ``row``."""
+    return stored is not None and all(
+        (stored.get(key) or None) == (row[key] or None) for key in ("name", "aliases", "wikidata")
+    )
+
+
+class CypherGraphStore(ABC):
+    """A :class:`~kg.store.base.GraphStore` over a database that speaks Cypher."""
+
+    dialect: cypher.Dialect
+    read_only: bool = False
+    batch_size: int = 200  # documents per transaction
+
+    # ------------------------------------------------------------ to implement
+    @abstractmethod
+    def _run(self, query: str, params: Mapping[str, Any] | None = None) -> list[list[Any]]:
+        """Run a statement (in the open transaction, if any); return its rows."""
+
+    @abstractmethod
+    def _records(self, query: str, params: Mapping[str, Any] | None = None) -> list[dict[str, Any]]:
+        """Like :meth:`_run`, each row a dict by column name."""
+
+    @abstractmethod
+    def _transaction(self, work: Callable[[], T]) -> T:
+        """Call ``work`` in one write transaction and commit; roll back if it raises.
+
+        ``work`` may be called more than once (a retried transaction). Called inside
+        a transaction, it joins that one.
+        """
+
+    @abstractmethod
+    def _query(self, text: str, params: Mapping[str, Any], *, write: bool) -> QueryResult:
+        """Run a user's query, already checked by :meth:`query`."""
+
+    @abstractmethod
+    def close(self) -> None: ...
+
+    def _lock_documents(self, ids: list[str], *, create: bool) -> None:  # noqa: B027
+        """Take the write locks of Document nodes, ``ids`` in order.
+
+        Only a store that lets writers run concurrently needs locks; ``create`` also
+        locks ids not stored yet (the batch is about to create them).
+        """
+
+    def _lock_entities(
+        self, types: Mapping[str, str], *, create: bool
+    ) -> dict[str, dict[str, Any]] | None:
+        """Take the write locks of entity nodes, ``types`` mapping id to label.
+
+        A store that reads the nodes as it locks them returns what they hold (``id``,
+        ``name``, ``aliases``, ``wikidata``) by id, so the batch need not read them
+        again; a store without locks returns None.
+        """
+        return None
+
+    # ---------------------------------------------------------------- plumbing
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def query(
+        self, cypher_text: str, params: Mapping[str, Any] | None = None, *, write: bool = False
+    ) -> QueryResult:
+        clause = cypher.writes(cypher_text)
+        if clause and not write:
+            raise ReadOnlyQueryError(
+                f"the query has a writing clause ({clause}); queries are read-only unless "
+                "you pass --write (write=True)"
+            )
+        if clause and self.read_only:
+            raise ReadOnlyQueryError("the store was opened read-only; open it for writing")
+        return self._query(cypher_text, dict(params or {}), write=write)
+
+    # ------------------------------------------------------------------ writes
+    def document_hashes(self) -> dict[str, str]:
+        return {r["id"]: r["content_hash"] for r in self._records(cypher.read_document_hashes())}
+
+    def write(self, results: Iterable[ExtractionResult]) -> WriteStats:
+        stats = WriteStats()
+        known = self.document_hashes()
+        for batch in _batches(results, self.batch_size):
+            fresh: dict[str, ExtractionResult] = {}
+            for result in batch:
+                if known.get(result.id) == result.content_hash or result.id in fresh:
+                    stats.documents_skipped += 1
+                    continue
+                fresh[result.id] = result
+            if fresh:
+                stats.add(self._transaction(partial(self._write_batch, list(fresh.values()))))
+                known.update({i: r.content_hash for i, r in fresh.items()})
+        return stats
+
+    def _write_batch(self, results: list[ExtractionResult]) -> WriteStats:
+        """Write one batch; runs inside its transaction."""
+        d = self.dialect
+        self._lock_documents(sorted(r.id for r in results), create=True)
+        # Checked again under the locks: another writer may have stored them meanwhile.
+        stored = self._stored_hashes([r.id for r in results])
+        unchanged = [r for r in results if stored.get(r.id) == r.content_hash]
+        results = [r for r in results if stored.get(r.id) != r.content_hash]
+        old = list(self.extractions(r.id for r in results if r.id in stored))
+        current = self._lock_entities(
+            {e.id: e.type.value for r in [*results, *old] for e in r.entities}, create=True
+        )
+        if old:  # a new version of a stored document replaces the old one's share
+            self._retract_locked(old)
+            current = None  # and changed what the lock read
+        entities = entity_rows(results)
+        by_label: dict[str, list[str]] = defaultdict(list)
+        for row in sorted(entities.values(), key=lambda row: row.id):
+            by_label[row.type].append(row.id)
+        for lbl in ENTITY_TYPES:
+            ids = by_label.get(lbl)
+            if not ids:
+                continue
+            found = current
+            if found is None:
+                found = {
+                    rec["id"]: rec
+                    for rec in self._records(cypher.read_entity_aliases(lbl, d), {"ids": ids})
+                }
+            for i in ids:
+                if i in found:
+                    entities[i].merge_aliases(found[i]["aliases"] or [])
+            rows = [entities[i].row() for i in ids]
+            if current is not None:  # what the lock read: skip nodes that hold this already
+                rows = [row for row in rows if not _holds(current.get(row["id"]), row)]
+            if rows:
+                self._run(cypher.upsert_entities(lbl, d), {"rows": rows})
+        self._run(
+            cypher.upsert_documents(),
+            {"rows": [document_row(r) for r in sorted(results, key=lambda r: r.id)]},
+        )
+        mentions: dict[str, dict[tuple[str, str], dict[str, Any]]] = defaultdict(dict)
+        for r in results:
+            for m in mention_rows(r):
+                mentions[m["type"]].setdefault((m["d"], m["e"]), m)
+        for lbl in ENTITY_TYPES:
+            if mentions.get(lbl):
+                rows = [m for _, m in sorted(mentions[lbl].items())]
+                self._run(cypher.create_mentions(lbl, d), {"rows": rows})
+        edges = aggregate_edges(results)
+        self._merge_edges(edges)
+        return WriteStats(
+            documents_written=len(results),
+            documents_skipped=len(unchanged),
+            documents_replaced=len(old),
+            entities=len(entities),
+            relationships=len(edges),
+            relation_mentions=sum(len(r.relations) for r in results),
+        )
+
+    def _stored_hashes(self, ids: list[str]) -> dict[str, str]:
+        rows = self._records(cypher.read_document_hashes(only_ids=True), {"ids": ids})
+        return {r["id"]: r["content_hash"] for r in rows if r["content_hash"] is not None}
+
+    def _edge_groups(self, keys: Iterable[EdgeKey]) -> dict[EdgeGroup, list[EdgeKey]]:
+        """Edge keys by (type, source label, target label); groups and keys in order."""
+        groups: dict[EdgeGroup, list[EdgeKey]] = defaultdict(list)
+        for key in sorted(keys):
+            rtype, s, t = key
+            groups[(rtype, cypher.label_of_id(s), cypher.label_of_id(t))].append(key)
+        return dict(sorted(groups.items()))
+
+    def _read_edges(self, keys: Iterable[EdgeKey]) -> dict[EdgeKey, EdgeAggregate]:
+        found = {}
+        for (rtype, src, tgt), group in self._edge_groups(keys).items():
+            rows = [{"s": s, "t": t} for _, s, t in group]
+            for rec in self._records(
+                cypher.read_edges(rtype, src, tgt, self.dialect), {"rows": rows}
+            ):
+                agg = EdgeAggregate.from_row(rtype, rec)
+                found[agg.key] = agg
+        return found
+
+    def _merge_edges(self, edges: dict[EdgeKey, EdgeAggregate]) -> None:
+        """Add ``edges`` to what is stored: merged into existing edges, new ones created."""
+        existing = self._read_edges(edges)
+        for key, old in existing.items():
+            old.merge(edges[key])
+            edges[key] = old
+        self._put_edges(edges.values())
+
+    def _put_edges(self, edges: Iterable[EdgeAggregate]) -> None:
+        by_key = {e.key: e for e in edges}
+        for (rtype, src, tgt), group in self._edge_groups(by_key).items():
+            self._run(
+                cypher.upsert_edges(rtype, src, tgt, self.dialect),
+                {"rows": [by_key[k].row() for k in group]},
+            )
+
+    # -------------------------------------------------------------- retraction
+    def extractions(self, doc_ids: Iterable[str] | None = None) -> Iterator[ExtractionResult]:
+        if doc_ids is None:
+            rows = self._run(cypher.read_extractions())
+        else:
+            ids = sorted(set(doc_ids))
+            if not ids:
+                return
+            rows = self._run(cypher.read_extractions(only_ids=True), {"ids": ids})
+        for (text,) in rows:
+            yield ExtractionResult.model_validate_json(text)
+
+    def retract(self, doc_ids: Iterable[str]) -> int:
+        ids = sorted(set(doc_ids))
+        if not ids:
+            return 0
+        return self._transaction(lambda: self._retract(ids))
+
+    def _retract(self, ids: list[str]) -> int:
+        self._lock_documents(ids, create=False)
+        gone = list(self.extractions(ids))
+        if gone:
+            self._lock_entities(
+                {e.id: e.type.value for r in gone for e in r.entities}, create=False
+            )
+            self._retract_locked(gone)
+        return len(gone)
+
+    def _retract_locked(self, gone: list[ExtractionResult]) -> None:
+        """Delete stored documents and recompute what they touched from what remains."""
+        gone_ids = {r.id for r in gone}
+        touched_edges = set(aggregate_edges(gone))
+        touched_entities = {e.id for r in gone for e in r.entities}
+        self._run(cypher.delete_documents(), {"ids": sorted(gone_ids)})
+        current = self._read_edges(touched_edges)
+        remaining_docs = {d for agg in current.values() for d in agg.documents} - gone_ids
+        rebuilt = aggregate_edges(self.extractions(remaining_docs)) if remaining_docs else {}
+        keep = [rebuilt[k] for k in current if k in rebuilt]
+        drop = [k for k in current if k not in rebuilt]
+        for (rtype, src, tgt), group in self._edge_groups(drop).items():
+            self._run(
+                cypher.delete_edges(rtype, src, tgt, self.dialect),
+                {"rows": [{"s": s, "t": t} for _, s, t in group]},
+            )
+        self._put_edges(keep)
+        self._refresh_entities(touched_entities)
+
+    def _refresh_entities(self, entity_ids: set[str]) -> None:
+        """Delete entities no document mentions; recompute the aliases of the rest."""
+        by_label: dict[str, list[str]] = defaultdict(list)
+        for eid in sorted(entity_ids):
+            by_label[cypher.label_of_id(eid)].append(eid)
+        for lbl, ids in by_label.items():
+            rows = self._run(cypher.entity_documents(lbl, self.dialect), {"ids": ids})
+            orphans = [eid for eid, docs in rows if not docs]
+            if orphans:
+                self._run(cypher.delete_entities(lbl, self.dialect), {"ids": orphans})
+            alive = {eid: docs for eid, docs in rows if docs}
+            if alive:
+                merged = entity_rows(self.extractions({d for docs in alive.values() for d in docs}))
+                self._run(
+                    cypher.upsert_entities(lbl, self.dialect),
+                    {"rows": [merged[eid].row() for eid in alive if eid in merged]},
+                )
+
+    # ------------------------------------------------------------------- reads
+    def stats(self) -> GraphStats:
+        nodes = {lbl: self._run(cypher.count_nodes(lbl))[0][0] for lbl in ENTITY_TYPES}
+        rels: dict[str, int] = {}
+        modalities: dict[str, dict[str, int]] = {}
+        for rtype in RELATIONS:
+            row = self._run(cypher.relationship_totals(rtype))[0]
+            if row[0]:
+                rels[rtype] = row[0]
+                modalities[rtype] = {
+                    m: int(n or 0) for m, n in zip(MODALITIES, row[1:], strict=True)
+                }
+        docs = self._run(cypher.count_documents())[0][0]
+        return GraphStats(nodes=nodes, relationships=rels, modalities=modalities, documents=docs)
+
+    def entities(self) -> Iterator[StoredEntity]:
+        for lbl in ENTITY_TYPES:
+            for rec in self._records(cypher.read_entities(lbl)):
+                yield StoredEntity(type=lbl, **{**rec, "aliases": rec["aliases"] or []})
+
+    def relationships(self) -> Iterator[StoredRelationship]:
+        for rtype in RELATIONS:
+            for rec in self._records(cypher.read_relationships(rtype)):
+                yield stored_relationship(rtype, rec)
