@@ -10,6 +10,8 @@ import click
 from kg import __version__
 from kg.cli.build import build_cmd, extract_cmd, load_cmd, retract_cmd
 from kg.cli.explore import query_cmd, stats_cmd, top_cmd
+from kg.cli.neo4j import neo4j_group, sync_cmd
+from kg.cli.report import export_cmd, path_cmd, report_group
 from kg.errors import KGError
 
 __all__ = ["cli", "main"]
@@ -27,6 +29,10 @@ def cli() -> None:
 
 
 for command in (build_cmd, extract_cmd, load_cmd, retract_cmd, stats_cmd, query_cmd, top_cmd):
+    cli.add_command(command)
+for command in (report_group, path_cmd, export_cmd):
+    cli.add_command(command)
+for command in (sync_cmd, neo4j_group):
     cli.add_command(command)
 
 
