@@ -18,8 +18,14 @@ from kg.ontology import ontology_document
 
 __all__ = ["MODELS", "render", "write"]
 
-MODELS: tuple[type[BaseModel], ...] = (Document, Mention, Entity, Evidence, Relation,
-                                       ExtractionResult)
+MODELS: tuple[type[BaseModel], ...] = (
+    Document,
+    Mention,
+    Entity,
+    Evidence,
+    Relation,
+    ExtractionResult,
+)
 
 
 def render() -> dict[str, str]:
@@ -29,8 +35,9 @@ def render() -> dict[str, str]:
         schema: dict[str, Any] = model.model_json_schema()
         schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
         files[f"{model.__name__}.schema.json"] = schema
-    return {name: json.dumps(data, indent=2, ensure_ascii=False) + "\n"
-            for name, data in files.items()}
+    return {
+        name: json.dumps(data, indent=2, ensure_ascii=False) + "\n" for name, data in files.items()
+    }
 
 
 def write(directory: Path) -> list[Path]:

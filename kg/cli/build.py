@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import sys
 from collections import Counter
+from collections.abc import Iterator
+from functools import partial
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 from tqdm import tqdm
 
-from kg.build import build, read_results, spool_path
+from kg.build import build, extraction_failure, read_results, spool_path
 from kg.cli.options import (
     emit_json,
     json_option,
@@ -18,8 +21,12 @@ from kg.cli.options import (
     settings_from,
     store_options,
 )
-from kg.ingest import Skipped, iter_documents
+from kg.errors import KGError
+from kg.ingest import MAX_CHARS, Skipped, check_paths, iter_documents
 from kg.models import Document
+
+if TYPE_CHECKING:
+    from kg.extract import Extractor
 
 __all__ = ["build_cmd", "extract_cmd", "load_cmd", "retract_cmd"]
 
@@ -36,11 +43,18 @@ _processes = click.option(
     "-p",
     type=click.IntRange(1),
     default=None,
-    help="spaCy worker processes (default: KG_PROCESSES or 1).",
+    help="Extraction worker processes (default: KG_PROCESSES or 1).",
+)
+_max_chars = click.option(
+    "--max-chars",
+    type=click.IntRange(1),
+    default=MAX_CHARS,
+    show_default=True,
+    help="Skip (with the reason) any document whose text is longer than this.",
 )
 
 
-def _extractor(processes: int | None):  # type: ignore[no-untyped-def]
+def _extractor(processes: int | None) -> Extractor:
     from kg.extract import Extractor  # loading spaCy takes a moment: only when needed
     from kg.settings import get_settings
 
@@ -62,6 +76,7 @@ def _skip_summary(skipped: list[Skipped]) -> str:
 @store_options
 @_on_error
 @_processes
+@_max_chars
 @click.option(
     "--dry-run", is_flag=True, help="Read and count documents; extract and write nothing."
 )
@@ -73,6 +88,7 @@ def build_cmd(
     db: Path | None,
     on_error: str,
     processes: int | None,
+    max_chars: int,
     dry_run: bool,
     as_json: bool,
     quiet: bool,
@@ -82,8 +98,10 @@ def build_cmd(
     Documents already stored with the same content are skipped; a document whose
     content changed replaces its earlier contribution. Results wait in a spool file
     next to the store until written, so an interrupted build resumes without
-    extracting again.
+    extracting again. The summary counts documents read, unchanged, skipped (with
+    the reasons), failed (extraction raised: a bug to report) and extracted.
     """
+    check_paths(paths)  # before the store is opened (and created)
     settings = settings_from(store, db)
     spool = (
         spool_path(settings.db) if settings.store == "embedded" else Path(".kg-neo4j.pending.jsonl")
@@ -92,9 +110,10 @@ def build_cmd(
         report = build(
             paths,
             graph,
-            extractor=None if dry_run else _extractor(processes),
+            extractor=partial(_extractor, processes),
             spool=spool,
             on_error=on_error,  # type: ignore[arg-type]
+            max_chars=max_chars,
             progress=bar.update,
             dry_run=dry_run,
         )
@@ -108,6 +127,7 @@ def build_cmd(
                 "skipped": [
                     {"path": s.path, "line": s.line, "reason": s.reason} for s in report.skipped
                 ],
+                "failed": [{"id": f.id, "path": f.path, "reason": f.reason} for f in report.failed],
                 "written": vars(report.written),
                 "dry_run": dry_run,
             }
@@ -115,6 +135,8 @@ def build_cmd(
         return
     for s in report.skipped:
         click.echo(f"kg: skipped {s.reason}", err=True)
+    for f in report.failed:
+        click.echo(f"kg: failed {f.reason}", err=True)
     click.echo(("dry run: " if dry_run else "") + report.summary())
     if report.skipped:
         click.echo(f"skipped: {_skip_summary(report.skipped)}")
@@ -131,32 +153,50 @@ def build_cmd(
 )
 @_on_error
 @_processes
+@_max_chars
 @quiet_option
 def extract_cmd(
-    paths: tuple[Path, ...], output: Path | None, on_error: str, processes: int | None, quiet: bool
+    paths: tuple[Path, ...],
+    output: Path | None,
+    on_error: str,
+    processes: int | None,
+    max_chars: int,
+    quiet: bool,
 ) -> None:
     """Extract only: one JSON line per document (entities, relations, evidence).
 
     Nothing is stored. The output loads into a store later with `kg load`.
     """
-    skipped: list[Skipped] = []
+    check_paths(paths)
+    counts = Counter[str]()
 
-    def documents():  # type: ignore[no-untyped-def]
-        for item in iter_documents(paths, on_error=on_error):  # type: ignore[arg-type]
+    def documents() -> Iterator[Document]:
+        for item in iter_documents(
+            paths,
+            on_error=on_error,  # type: ignore[arg-type]
+            max_chars=max_chars,
+        ):
             if isinstance(item, Skipped):
-                skipped.append(item)
+                counts["skipped"] += 1
                 click.echo(f"kg: skipped {item.reason}", err=True)
             else:
                 yield item
 
-    docs: list[Document] = list(documents())
+    def failed(document: Document, err: BaseException) -> None:
+        failure = extraction_failure(document, err)
+        if on_error == "stop":
+            raise KGError(f"document {document.id!r}: {failure.reason}") from err
+        counts["failed"] += 1
+        click.echo(f"kg: failed {failure.reason}", err=True)
+
     extractor = _extractor(processes)
     tmp = output.with_name(output.name + ".partial") if output else None
     sink = tmp.open("w", encoding="utf-8") if tmp else sys.stdout
     try:
         with _bar(quiet) as bar:
-            for result in extractor.extract_many(docs):
+            for result in extractor.extract_many(documents(), on_failure=failed):
                 sink.write(result.model_dump_json() + "\n")
+                counts["extracted"] += 1
                 bar.update(1)
     finally:
         if tmp is not None:
@@ -164,7 +204,11 @@ def extract_cmd(
     if tmp is not None and output is not None:
         tmp.replace(output)  # all or nothing: no half-written output file
     if not quiet:
-        click.echo(f"kg: extracted {len(docs)} documents, skipped {len(skipped)}", err=True)
+        click.echo(
+            f"kg: extracted {counts['extracted']} documents, skipped {counts['skipped']}, "
+            f"failed {counts['failed']}",
+            err=True,
+        )
 
 
 @click.command("load")

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import multiprocessing
+import os
 import re
+import threading
+import time
 import traceback
 from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator
@@ -263,9 +266,22 @@ _worker: Extractor | None = None
 
 
 def _start_worker(extractor: Extractor) -> None:
-    """Keep the extractor a worker process was started with (inherited or unpickled)."""
+    """Keep the extractor a worker process was started with (inherited or unpickled).
+
+    A worker also watches its parent: when the parent dies without stopping it
+    (``kill -9``), the worker would otherwise wait for work forever, holding a model's
+    worth of memory.
+    """
     global _worker
     _worker = extractor
+    parent = os.getppid()
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(1.0)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="kg-parent-watch", daemon=True).start()
 
 
 def _work(documents: list[Document]) -> list[_Outcome]:

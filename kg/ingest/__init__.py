@@ -5,6 +5,13 @@ Formats: ``.txt``, ``.md`` (YAML front matter for title/published/source), ``.ht
 optional ``title``, ``published``, ``source`` or ``url``.
 """
 
-from kg.ingest.files import SUFFIXES, Skipped, iter_documents, read_file
+from kg.ingest.files import (
+    MAX_CHARS,
+    SUFFIXES,
+    Skipped,
+    check_paths,
+    iter_documents,
+    read_file,
+)
 
-__all__ = ["SUFFIXES", "Skipped", "iter_documents", "read_file"]
+__all__ = ["MAX_CHARS", "SUFFIXES", "Skipped", "check_paths", "iter_documents", "read_file"]

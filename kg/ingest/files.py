@@ -15,12 +15,30 @@ from kg.ingest.decode import decode
 from kg.ingest.formats import html_fields, json_records, jsonl_records, markdown_fields
 from kg.models import Document
 
-__all__ = ["SUFFIXES", "Skipped", "content_hash", "iter_documents", "read_file"]
+__all__ = [
+    "MAX_CHARS",
+    "SUFFIXES",
+    "Skipped",
+    "check_paths",
+    "content_hash",
+    "iter_documents",
+    "read_file",
+]
 
 log = logging.getLogger(__name__)
 
 SUFFIXES = (".txt", ".md", ".markdown", ".html", ".htm", ".json", ".jsonl")
+_RECORD_SUFFIXES = (".json", ".jsonl")  # files of many documents
 OnError = Literal["skip", "stop"]
+
+# The longest document read, in characters: spaCy's own default ``max_length``. An
+# article is far shorter; text this long is a dump of many, and parsing it as one
+# document costs memory in proportion (all its segments stay parsed until its
+# entities are resolved across them). Raise it with ``--max-chars``.
+MAX_CHARS = 1_000_000
+# A one-document file over this many bytes per allowed character is skipped unread:
+# four bytes per character in the worst encoding, and room for markup around them.
+_MAX_BYTES_PER_CHAR = 8
 
 
 @dataclass(frozen=True)
@@ -54,12 +72,21 @@ def _published(value: Any, where: str) -> dt.date | None:
         return None
 
 
-def _document(fields: dict[str, Any], path: Path, where: str) -> Document:
+def _too_long(where: str, size: int, max_chars: int, unit: str = "characters of text") -> str:
+    return (
+        f"{where}: {size:,} {unit}, more than one document may have ({max_chars:,}); "
+        "split it into articles (one per file or JSON line) or raise the limit (--max-chars)"
+    )
+
+
+def _document(fields: dict[str, Any], path: Path, where: str, max_chars: int) -> Document:
     text = fields.get("text")
     if not isinstance(text, str):
         raise MalformedInputError(f"{where}: no 'text' field (a string) in the record")
     if not text.strip():
         raise InputError(f"{where}: the text is empty")
+    if len(text) > max_chars:
+        raise InputError(_too_long(where, len(text), max_chars))
     digest = content_hash(text)
     given = fields.get("id")
     return Document(
@@ -73,8 +100,13 @@ def _document(fields: dict[str, Any], path: Path, where: str) -> Document:
     )
 
 
-def read_file(path: Path, *, on_error: OnError = "skip") -> Iterator[Document | Skipped]:
-    """Documents of one file; problems come out as :class:`Skipped` (or raise with "stop")."""
+def read_file(
+    path: Path, *, on_error: OnError = "skip", max_chars: int = MAX_CHARS
+) -> Iterator[Document | Skipped]:
+    """Documents of one file; problems come out as :class:`Skipped` (or raise with "stop").
+
+    A document longer than ``max_chars`` characters is skipped (see :data:`MAX_CHARS`).
+    """
 
     def problem(err: InputError, line: int | None = None) -> Skipped:
         if on_error == "stop":
@@ -84,6 +116,13 @@ def read_file(path: Path, *, on_error: OnError = "skip") -> Iterator[Document | 
     name = str(path)
     suffix = path.suffix.lower()
     try:
+        if suffix not in _RECORD_SUFFIXES:
+            # One document per file: a file this big cannot hold one within the limit
+            # (markup included), so it is not read into memory at all.
+            size = path.stat().st_size
+            if size > _MAX_BYTES_PER_CHAR * max_chars:
+                yield problem(InputError(_too_long(name, size, max_chars, "bytes")))
+                return
         text = decode(path.read_bytes(), name)
     except InputError as err:
         yield problem(err)
@@ -96,11 +135,11 @@ def read_file(path: Path, *, on_error: OnError = "skip") -> Iterator[Document | 
             records = json_records(text, name) if suffix == ".json" else jsonl_records(text, name)
             for n, record in records:
                 where = f"{name}:{n}" if suffix == ".jsonl" else f"{name} item {n}"
-                if isinstance(record, Exception):
-                    yield problem(InputError(str(record)), n)
+                if isinstance(record, InputError):
+                    yield problem(record, n)
                     continue
                 try:
-                    yield _document(record, path, where)
+                    yield _document(record, path, where, max_chars)
                 except InputError as err:
                     yield problem(err, n)
             return
@@ -110,7 +149,7 @@ def read_file(path: Path, *, on_error: OnError = "skip") -> Iterator[Document | 
             fields = html_fields(text)
         else:
             fields = {"text": text}
-        yield _document(fields, path, name)
+        yield _document(fields, path, name, max_chars)
     except InputError as err:
         yield problem(err)
 
@@ -131,8 +170,17 @@ def _walk(paths: Iterable[Path]) -> Iterator[Path]:
             raise InputError(f"{path}: no such file or directory")
 
 
+def check_paths(paths: Iterable[Path | str]) -> list[Path]:
+    """The paths as :class:`Path`; :class:`InputError` for the first that does not exist."""
+    resolved = [Path(p) for p in paths]
+    for path in resolved:
+        if not path.exists():
+            raise InputError(f"{path}: no such file or directory")
+    return resolved
+
+
 def iter_documents(
-    paths: Iterable[Path | str], *, on_error: OnError = "skip"
+    paths: Iterable[Path | str], *, on_error: OnError = "skip", max_chars: int = MAX_CHARS
 ) -> Iterator[Document | Skipped]:
     """Documents from files and directories (recursive), in a stable order.
 
@@ -140,9 +188,5 @@ def iter_documents(
     Files with an unknown suffix inside directories are ignored; given by name,
     they are read as plain text.
     """
-    resolved = [Path(p) for p in paths]
-    for path in resolved:
-        if not path.exists():
-            raise InputError(f"{path}: no such file or directory")
-    for path in _walk(resolved):
-        yield from read_file(path, on_error=on_error)
+    for path in _walk(check_paths(paths)):
+        yield from read_file(path, on_error=on_error, max_chars=max_chars)

@@ -109,7 +109,9 @@ def json_records(source: str, name: str) -> Iterator[tuple[int, dict[str, Any]]]
         yield i, record
 
 
-def jsonl_records(source: str, name: str) -> Iterator[tuple[int, dict[str, Any] | Exception]]:
+def jsonl_records(
+    source: str, name: str
+) -> Iterator[tuple[int, dict[str, Any] | MalformedInputError]]:
     """(line number, record or the error for that line) for a JSON Lines file.
 
     A broken line does not stop the file: the caller decides whether to go on.

@@ -358,12 +358,6 @@ def test_missing_path_is_one_line_on_stderr(tmp_path: Path, run_main: Any, comma
     assert run.out == ""
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="cli: `kg build MISSING` opens the store (creating the db file) and the spool "
-    "(an empty .pending.jsonl) before the paths are checked (kg/cli/build.py build_cmd; "
-    "kg/build.py build/extracted)",
-)
 def test_failed_build_leaves_no_files(tmp_path: Path, run_main: Any) -> None:
     db = tmp_path / "x.db"
     run = run_main("build", tmp_path / "no-such-dir", "--db", db, "-q")

@@ -64,14 +64,7 @@ def test_gazetteer_ruler_types_known_names(
         "The company sells AI chips, and AI startups buy them.",
         "Spending on AI, GPUs and LLMs kept rising, the CEO said.",
         "AI: the year in review.",
-        pytest.param(
-            "Generative AI dominated the conference.",
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason="nlp: 'Generative AI' is tagged ORG by the statistical NER and "
-                "the junk filter only knows 'genai'/'gen ai' (kg/nlp/pipeline.py, _JUNK)",
-            ),
-        ),
+        "Generative AI dominated the conference.",
     ],
 )
 def test_ai_is_not_an_entity(nlp: Language, sentence: str) -> None:
