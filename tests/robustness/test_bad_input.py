@@ -140,11 +140,6 @@ def test_loading_a_file_that_is_not_extraction_output_is_one_line(
     assert "content_hash: Field required" in line
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="settings: an invalid KG_* value raises pydantic's ValidationError, which the CLI "
-    "prints as a traceback (kg/settings.py get_settings: wrap it in ConfigError)",
-)
 def test_an_invalid_setting_is_one_line(tmp_path: Path) -> None:
     run = kg("build", tmp_path, "--db", tmp_path / "kg.db", env={"KG_BATCH_SIZE": "many"})
     no_traceback(run)
