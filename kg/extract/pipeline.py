@@ -35,8 +35,9 @@ __all__ = ["BATCH_CHARS", "SEGMENT_CHARS", "Extractor", "segments"]
 # boundaries into segments of at most this size, each parsed on its own.
 SEGMENT_CHARS = 100_000
 # Characters per spaCy batch: its working memory grows about 3 KB per character of a
-# batch (en_core_web_sm), so this bounds it near 300 MB whatever the documents' sizes.
-BATCH_CHARS = 100_000
+# batch (en_core_web_sm), so this bounds it near 150 MB whatever the documents' sizes
+# (a 1,000,000-character document parsed in one batch took 3 GB).
+BATCH_CHARS = 50_000
 _BREAKS = (re.compile(r"\n\s*\n"), re.compile(r"(?<=[.!?])\s+"), re.compile(r"\s+"))
 
 

@@ -285,3 +285,13 @@ def test_help_states_the_library_defaults() -> None:
     assert f"{SAMPLE_BUDGET:,} / edges, at least {SAMPLES}" in text
     assert f"(default {EXACT_MAX_NODES})" in text
     assert "[default: planned]" in text
+
+
+def test_html_report_leaves_communities_out_on_large_graphs(
+    corpus_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("kg.cli.report.HTML_COMMUNITIES_MAX_EDGES", 10)
+    page_path = tmp_path / "report.html"
+    result = run(corpus_db, "report", "centrality", "--html", str(page_path))
+    assert "communities left out of the HTML report" in result.stderr
+    assert "<h2>Communities</h2>" not in page_path.read_text()
