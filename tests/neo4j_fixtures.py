@@ -8,7 +8,8 @@ A pytest plugin (``pytest_plugins`` in ``tests/conftest.py``):
   directory, a generated password) and stopped when the session ends. Only tests
   that ask for it start it, so ``pytest -m "not neo4j"`` never does.
 - ``neo4j_store`` (function): a :class:`~kg.store.neo4j.Neo4jStore` on an emptied
-  database (``MATCH (n) DETACH DELETE n``), closed after the test.
+  database (``MATCH (n) DETACH DELETE n``), closed after the test. A server given
+  by KG_NEO4J_URI is emptied too: point the tests at a database you can lose.
 - ``news_results`` (session): the extraction results of ``examples/news``.
 
 Every test that needs Neo4j is marked ``neo4j``. Where Neo4j cannot be had (no Java,

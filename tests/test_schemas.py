@@ -30,6 +30,8 @@ def test_ontology_lists_the_eleven_relation_types() -> None:
     doc = json.loads((SCHEMAS / "ontology.json").read_text(encoding="utf-8"))
     assert [r["type"] for r in doc["relations"]] == list(RELATION_TYPES)
     assert len(RELATION_TYPES) == 11
-    assert {r["type"] for r in doc["relations"] if r["symmetric"]} == {
-        name for name, spec in RELATIONS.items() if spec.symmetric
-    } == {"PARTNERS_WITH", "RIVALS"}
+    assert (
+        {r["type"] for r in doc["relations"] if r["symmetric"]}
+        == {name for name, spec in RELATIONS.items() if spec.symmetric}
+        == {"PARTNERS_WITH", "RIVALS"}
+    )

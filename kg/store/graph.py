@@ -153,6 +153,8 @@ class CypherGraphStore(ABC):
         stored = self._stored_hashes([r.id for r in results])
         unchanged = [r for r in results if stored.get(r.id) == r.content_hash]
         results = [r for r in results if stored.get(r.id) != r.content_hash]
+        if not results:
+            return WriteStats(documents_skipped=len(unchanged))
         old = list(self.extractions(r.id for r in results if r.id in stored))
         current = self._lock_entities(
             {e.id: e.type.value for r in [*results, *old] for e in r.entities}, create=True

@@ -211,7 +211,7 @@ def _documents(server: Neo4jServer) -> int:
 def test_load_killed_midway_then_rerun_equals_an_uninterrupted_load(
     tmp_path: Path, neo4j_server: Neo4jServer, neo4j_store: Neo4jStore
 ) -> None:
-    n_docs = 5 * BATCH_SIZE
+    n_docs = 4 * BATCH_SIZE
     big = tmp_path / "big.jsonl"
     big.write_text("".join(r.model_dump_json() + "\n" for r in _synthetic(n_docs)), "utf-8")
     env = neo4j_server.env()
