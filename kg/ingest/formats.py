@@ -8,7 +8,8 @@ from collections.abc import Iterator
 from typing import Any
 
 import yaml
-from bs4 import BeautifulSoup
+from bs4 import BeautifulSoup, Comment, Declaration, Doctype, NavigableString, Tag
+from bs4.element import ProcessingInstruction
 from markdown_it import MarkdownIt
 
 from kg.errors import MalformedInputError
@@ -30,6 +31,11 @@ _BOILERPLATE = (
     "svg",
     "iframe",
 )
+# Elements that start a new line for a reader: their edges separate words.
+_BLOCK_NAMES = """address article aside blockquote br dd div dl dt figcaption figure footer
+    h1 h2 h3 h4 h5 h6 header hr li main nav ol p pre section table tbody td tfoot th thead tr ul"""
+_BLOCKS = frozenset(_BLOCK_NAMES.split())
+_NOT_TEXT = (Comment, Declaration, Doctype, ProcessingInstruction)
 _DATE_META = (
     "article:published_time",
     "date",
@@ -40,6 +46,32 @@ _DATE_META = (
     "datepublished",
 )
 _md = MarkdownIt("commonmark")
+# libyaml's safe loader where PyYAML has it: the same data, several times faster (front
+# matter parsing was most of the time of a rebuild that skips every document).
+_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def _visible_text(element: Any) -> str:
+    """The text of an element as a reader sees it, whitespace collapsed.
+
+    Inline markup adds nothing ("<b>OpenAI</b>'s" is "OpenAI's"); block boundaries and
+    line breaks separate words. Walked with a stack, not recursion: malformed pages
+    can nest deeper than Python's recursion limit.
+    """
+    parts: list[str] = []
+    stack: list[Any] = list(reversed(element.contents))
+    while stack:
+        node = stack.pop()
+        if type(node) is str:  # a block's end, pushed below
+            parts.append(node)
+        elif isinstance(node, Tag):
+            if node.name in _BLOCKS:
+                parts.append(" ")
+                stack.append(" ")
+            stack.extend(reversed(node.contents))
+        elif isinstance(node, NavigableString) and not isinstance(node, _NOT_TEXT):
+            parts.append(str(node))
+    return " ".join("".join(parts).split())
 
 
 def _html_text(root: Any) -> str:
@@ -47,7 +79,7 @@ def _html_text(root: Any) -> str:
     for tag in root.find_all(_BOILERPLATE):
         tag.decompose()
     blocks = [
-        " ".join(el.get_text(" ", strip=True).split())
+        _visible_text(el)
         for el in root.find_all(
             ["p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "blockquote", "pre", "td"]
         )
@@ -55,7 +87,7 @@ def _html_text(root: Any) -> str:
     ]
     blocks = [b for b in blocks if b]
     if not blocks:  # markup without block elements: take all its text
-        return " ".join(root.get_text(" ", strip=True).split())
+        return _visible_text(root)
     return "\n\n".join(blocks)
 
 
@@ -85,7 +117,7 @@ def markdown_fields(source: str, name: str) -> dict[str, Any]:
     match = _FRONT_MATTER.match(source)
     if match:
         try:
-            meta = yaml.safe_load(match.group(1)) or {}
+            meta = yaml.load(match.group(1), Loader=_YAML_LOADER) or {}
         except yaml.YAMLError as err:
             raise MalformedInputError(f"{name}: front matter is not valid YAML: {err}") from err
         if not isinstance(meta, dict):

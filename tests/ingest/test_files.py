@@ -78,14 +78,6 @@ def test_markdown_without_front_matter(tmp_path: Path) -> None:
     assert doc.published is None
 
 
-INLINE_MARKUP_BUG = (
-    "ingest: _html_text joins inline elements with get_text(' ', strip=True), so a space "
-    "appears at every inline tag boundary ('OpenAI 's', 'GPT -4', 'Paris .'), which also "
-    "breaks gazetteer matches and possessives (kg/ingest/formats.py, _html_text)"
-)
-
-
-@pytest.mark.xfail(strict=True, reason=INLINE_MARKUP_BUG)
 @pytest.mark.parametrize(
     ("name", "source", "expected"),
     [

@@ -12,7 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from kg.ingest import MAX_CHARS
+from kg.ingest import MAX_CHARS, read_file
+from kg.models import Document
 from tests.robustness.conftest import graph_of, kg, kg_measured, no_traceback
 
 GOOD = "Microsoft invested $10 billion in OpenAI, the companies said on Monday.\n"
@@ -95,6 +96,21 @@ def test_on_error_stop_ends_at_the_broken_line(messy: Path, tmp_path: Path) -> N
     [line] = run.err_lines()
     assert line.startswith(f"kg: error: {messy / 'batch.jsonl'}:2: not valid JSON")
     assert "j3" not in {d["id"] for d in graph_of(db).documents}  # the rest did not go on
+
+
+def test_pathological_html_is_read_without_recursion_or_glued_words(tmp_path: Path) -> None:
+    path = tmp_path / "deep.html"
+    path.write_text(
+        "<html><body>"
+        + "<div><b>" * 5000
+        + "<p>Nvidia<i>'s</i> <b>H100</b> chips</p></td></tr>stray</p>"
+        + "<p>Amazon<br>invested in <a href='#'>Anthropic</a>.<!-- hidden --></p>",
+        encoding="utf-8",
+    )
+    [doc] = [d for d in read_file(path) if isinstance(d, Document)]
+    assert "Nvidia's H100 chips" in doc.text
+    assert "Amazon invested in Anthropic." in doc.text
+    assert "hidden" not in doc.text
 
 
 @pytest.mark.parametrize(
