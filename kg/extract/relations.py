@@ -23,14 +23,14 @@ are counted per type.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Span, Token
 
 from kg.extract.amounts import Amount, find_amounts
 from kg.extract.entities import EntityRecord, SpanMention
-from kg.extract.lexicon import ROLE_NOUNS, TRIGGERS, Frame, RoleNoun, Trigger
+from kg.extract.lexicon import ROLE_NOUNS, TRIGGERS, Frame, Trigger
 from kg.extract.modality import modality_of
 from kg.ontology import EntityType, Modality, relation_spec
 
@@ -38,8 +38,25 @@ __all__ = ["Candidate", "RelationExtractor"]
 
 ORG, PER, PROD = EntityType.ORGANIZATION, EntityType.PERSON, EntityType.PRODUCT
 
-_MAX_WORDS = max(len(k[0].split()) for k in TRIGGERS)
-_MAX_ROLE_WORDS = max(len(k.split()) for k in ROLE_NOUNS)
+
+def _widths_by_first_word(phrases: Iterable[str]) -> dict[str, tuple[int, ...]]:
+    """For each word that starts a lexicon phrase, the phrases' widths, longest first.
+
+    A phrase of ``w`` words matches ``w`` consecutive tokens whose words (lowercase
+    text or lemma) join to it, so its first word is the first token's: the rules look
+    up only the widths the token at hand can start, not every width at every token.
+    """
+    widths: dict[str, set[int]] = {}
+    for phrase in phrases:
+        words = phrase.split(" ")
+        widths.setdefault(words[0], set()).add(len(words))
+    return {word: tuple(sorted(ws, reverse=True)) for word, ws in widths.items()}
+
+
+_TRIGGER_WIDTHS = _widths_by_first_word(lemma for lemma, _ in TRIGGERS)
+_ROLE_WIDTHS = _widths_by_first_word(ROLE_NOUNS)
+# One-word verb triggers, which a noun the tagger mistook for a verb may still be.
+_VERB_WORDS = frozenset(lemma for lemma, pos in TRIGGERS if pos == "VERB" and " " not in lemma)
 _CLAUSE_BREAK = {
     ";",
     ":",
@@ -296,6 +313,9 @@ class RelationExtractor:
         self.doc = doc
         self.mentions = sorted(mentions, key=lambda m: m.start)
         self.rejected: Counter[str] = Counter()
+        # Each token's words once, for the lexicon lookups at every token.
+        self._lower = [t.lower_ for t in doc]
+        self._lemma = [t.lemma_.lower() for t in doc]
         self._subjects: list[EntityRecord] = []  # subjects of earlier sentences, latest last
 
     # ------------------------------------------------------------------ driver
@@ -391,7 +411,7 @@ class RelationExtractor:
                 ):
                     j += 1  # "the three-year-old startup", "the French startup"
                 for w in (3, 2, 1):
-                    phrase = " ".join(t.lower_ for t in self.doc[j : j + w])
+                    phrase = " ".join(self._lower[j : j + w])
                     if j + w <= sent.end and j + w - 1 not in taken and phrase in _DESCRIPTORS:
                         etype, kinds = _DESCRIPTORS[phrase]
                         target = self._antecedent(sent, i, args, etype, kinds)
@@ -523,18 +543,24 @@ class RelationExtractor:
         if distance(nearest) <= 60:
             cand.amount, cand.amount_usd = nearest.text, nearest.usd
 
-    def _match_phrase(
-        self, i: int, end: int, table: dict[str, list[RoleNoun]] | None, width_max: int
-    ) -> tuple[str, int] | None:
-        """Longest lexicon phrase (by lowercase text or lemma) starting at token ``i``."""
-        assert table is not None
-        for width in range(min(width_max, end - i), 0, -1):
-            toks = self.doc[i : i + width]
+    def _widths(self, i: int, table: dict[str, tuple[int, ...]]) -> list[int]:
+        """The widths of the phrases of ``table`` that token ``i`` may start, longest first."""
+        lower, lemma = self._lower[i], self._lemma[i]
+        widths = table.get(lower, ())
+        if lemma != lower and lemma in table:
+            widths = tuple(sorted({*widths, *table[lemma]}, reverse=True))
+        return list(widths)
+
+    def _match_role(self, i: int, end: int) -> tuple[str, int] | None:
+        """Longest role noun (by lowercase text or lemma) starting at token ``i``."""
+        for width in self._widths(i, _ROLE_WIDTHS):
+            if width > end - i:
+                continue
             for phrase in (
-                " ".join(t.lower_ for t in toks),
-                " ".join(t.lemma_.lower() for t in toks),
+                " ".join(self._lower[i : i + width]),
+                " ".join(self._lemma[i : i + width]),
             ):
-                if phrase in table:
+                if phrase in ROLE_NOUNS:
                     return phrase, i + width
         return None
 
@@ -546,7 +572,7 @@ class RelationExtractor:
             if i in s.by_token:
                 i += 1
                 continue
-            hit = self._match_phrase(i, sent.end, ROLE_NOUNS, _MAX_ROLE_WORDS)
+            hit = self._match_role(i, sent.end)
             if hit is None or self.doc[hit[1] - 1].pos_ not in {"NOUN", "PROPN", "ADJ"}:
                 i += 1
                 continue
@@ -793,11 +819,17 @@ class RelationExtractor:
             i = end
 
     def _trigger_at(self, i: int, limit: int) -> tuple[list[Trigger], int] | None:
-        for width in range(min(_MAX_WORDS, limit - i), 0, -1):
+        widths = self._widths(i, _TRIGGER_WIDTHS)
+        lemma1 = self._lemma[i]
+        if (lemma1 in _VERB_WORDS or lemma1.removesuffix("s") in _VERB_WORDS) and 1 not in widths:
+            widths.append(1)  # for a verb in disguise
+        for width in widths:
+            if width > limit - i:
+                continue
             toks = self.doc[i : i + width]
             head = toks[-1] if width > 1 else toks[0]
-            lemma = " ".join(t.lemma_.lower() for t in toks)
-            lower = " ".join(t.lower_ for t in toks)
+            lemma = " ".join(self._lemma[i : i + width])
+            lower = " ".join(self._lower[i : i + width])
             pos = (
                 "VERB"
                 if head.pos_ in {"VERB", "AUX"} or toks[0].pos_ == "VERB"
@@ -1018,11 +1050,7 @@ class RelationExtractor:
                 j += 1
                 continue
             phrase = next(
-                (
-                    w
-                    for w in (3, 2)
-                    if " ".join(t.lower_ for t in self.doc[j : j + w]) in _TRANSPARENT_PHRASES
-                ),
+                (w for w in (3, 2) if " ".join(self._lower[j : j + w]) in _TRANSPARENT_PHRASES),
                 0,
             )
             if phrase:
