@@ -207,7 +207,8 @@ class EntityRow:
     wikidata: str | None = None
 
     def merge_aliases(self, more: Iterable[str]) -> None:
-        self.aliases += sorted(set(more) - set(self.aliases) - {self.name})
+        if more:  # most mentions bring no aliases
+            self.aliases += sorted(set(more) - set(self.aliases) - {self.name})
 
     def row(self) -> dict[str, Any]:
         return {

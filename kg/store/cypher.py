@@ -24,6 +24,7 @@ __all__ = [
     "count_documents",
     "count_nodes",
     "create_mentions",
+    "create_or_read_edges",
     "delete_documents",
     "delete_edges",
     "delete_entities",
@@ -42,6 +43,7 @@ __all__ = [
     "rel_type",
     "relationship_totals",
     "upsert_documents",
+    "upsert_documents_with_mentions",
     "upsert_edges",
     "upsert_entities",
     "upsert_meta",
@@ -137,6 +139,20 @@ def upsert_documents() -> str:
     )
 
 
+def upsert_documents_with_mentions() -> str:
+    """Documents and their MENTIONS in one statement (Neo4j).
+
+    Each row carries its ``mentions`` (entity id, count, forms): the document is found
+    once, not once per mention, and one label-free seek of ``Entity(id)`` finds each
+    entity. As in :func:`create_mentions`, none of them exist yet.
+    """
+    return (
+        f"{upsert_documents()} WITH d, row UNWIND row.mentions AS m "
+        "MATCH (e:Entity {id: m.e}) USING INDEX SEEK e:Entity(id) "
+        "CREATE (d)-[x:MENTIONS]->(e) SET x.count = m.count, x.forms = m.forms"
+    )
+
+
 def create_mentions(lbl: str, dialect: Dialect) -> str:
     """MENTIONS of documents being written.
 
@@ -192,6 +208,26 @@ def upsert_edges(rtype: str, src: str, tgt: str, dialect: Dialect) -> str:
     return (
         f"UNWIND $rows AS row {_edge_match(rtype, src, tgt, dialect)}"
         f"MERGE (a)-[r:{rel_type(rtype)}]->(b) SET {sets}"
+    )
+
+
+def create_or_read_edges(rtype: str, src: str, tgt: str) -> str:
+    """Create the edges of ``$rows`` not stored yet; return the stored ones (Neo4j).
+
+    One pass where most edges are new: each pair is looked up once and a missing edge
+    is created with the row's properties, while an existing one comes back as
+    :func:`read_edges` returns it, to be merged with the row and written again. The
+    caller holds the locks of both ends, so nobody creates the edge meanwhile.
+    """
+    rel = rel_type(rtype)
+    sets = ", ".join(f"r.{p} = {_value(p, 'neo4j')}" for p in EDGE_PROPERTIES)
+    props = ", ".join(f"old.{p} AS {p}" for p in EDGE_PROPERTIES)
+    return (
+        f"UNWIND $rows AS row {_edge_match(rtype, src, tgt, 'neo4j')}"
+        f"OPTIONAL MATCH (a)-[old:{rel}]->(b) "
+        f"FOREACH (_ IN CASE WHEN old IS NULL THEN [1] ELSE [] END | "
+        f"CREATE (a)-[r:{rel}]->(b) SET {sets}) "
+        f"WITH row, old WHERE old IS NOT NULL RETURN row.s AS s, row.t AS t, {props}"
     )
 
 
@@ -277,11 +313,20 @@ def lock_documents(*, create: bool) -> str:
 
 
 def lock_entities(lbl: str, dialect: Dialect, *, create: bool) -> str:
-    """Lock entities and return what they hold (a node the lock created holds nothing)."""
-    node = f"MERGE {_node('e', lbl, 'id', dialect)}" if create else _match("e", lbl, "id", dialect)
+    """Lock the entities ``$rows`` (each an ``id``) and return what they hold.
+
+    With ``create``, an entity not stored yet is created with the row's ``name``,
+    ``aliases`` and ``wikidata``, and returns those; a stored one is only locked.
+    """
+    if create:
+        node = (
+            f"MERGE {_node('e', lbl, 'row.id', dialect)} ON CREATE SET e.name = row.name, "
+            "e.aliases = row.aliases, e.wikidata = row.wikidata ON MATCH SET e._kg_lock = true"
+        )
+    else:
+        node = f"{_match('e', lbl, 'row.id', dialect)} SET e._kg_lock = true"
     return (
-        f"UNWIND $ids AS id {node} "
-        "SET e._kg_lock = true REMOVE e._kg_lock "
+        f"UNWIND $rows AS row {node} REMOVE e._kg_lock "
         "RETURN e.id AS id, e.name AS name, e.aliases AS aliases, e.wikidata AS wikidata"
     )
 

@@ -96,13 +96,18 @@ class CypherGraphStore(ABC):
         """
 
     def _lock_entities(
-        self, types: Mapping[str, str], *, create: bool
+        self,
+        types: Mapping[str, str],
+        *,
+        create: bool,
+        rows: Mapping[str, dict[str, Any]] | None = None,
     ) -> dict[str, dict[str, Any]] | None:
         """Take the write locks of entity nodes, ``types`` mapping id to label.
 
-        A store that reads the nodes as it locks them returns what they hold (``id``,
-        ``name``, ``aliases``, ``wikidata``) by id, so the batch need not read them
-        again; a store without locks returns None.
+        ``create`` also creates the nodes not stored yet, with the properties of their
+        ``rows`` (by id). A store that reads the nodes as it locks them returns what
+        they hold (``id``, ``name``, ``aliases``, ``wikidata``) by id, so the batch need
+        not read or write them again; a store without locks returns None.
         """
         return None
 
@@ -156,13 +161,15 @@ class CypherGraphStore(ABC):
         if not results:
             return WriteStats(documents_skipped=len(unchanged))
         old = list(self.extractions(r.id for r in results if r.id in stored))
+        entities = entity_rows(results)
         current = self._lock_entities(
-            {e.id: e.type.value for r in [*results, *old] for e in r.entities}, create=True
+            {e.id: e.type.value for r in [*results, *old] for e in r.entities},
+            create=True,
+            rows={i: row.row() for i, row in entities.items()},
         )
         if old:  # a new version of a stored document replaces the old one's share
             self._retract_locked(old)
             current = None  # and changed what the lock read
-        entities = entity_rows(results)
         by_label: dict[str, list[str]] = defaultdict(list)
         for row in sorted(entities.values(), key=lambda row: row.id):
             by_label[row.type].append(row.id)
@@ -184,18 +191,7 @@ class CypherGraphStore(ABC):
                 rows = [row for row in rows if not _holds(current.get(row["id"]), row)]
             if rows:
                 self._run(cypher.upsert_entities(lbl, d), {"rows": rows})
-        self._run(
-            cypher.upsert_documents(),
-            {"rows": [document_row(r) for r in sorted(results, key=lambda r: r.id)]},
-        )
-        mentions: dict[str, dict[tuple[str, str], dict[str, Any]]] = defaultdict(dict)
-        for r in results:
-            for m in mention_rows(r):
-                mentions[m["type"]].setdefault((m["d"], m["e"]), m)
-        for lbl in ENTITY_TYPES:
-            if mentions.get(lbl):
-                rows = [m for _, m in sorted(mentions[lbl].items())]
-                self._run(cypher.create_mentions(lbl, d), {"rows": rows})
+        self._write_documents(sorted(results, key=lambda r: r.id))
         edges = aggregate_edges(results)
         self._merge_edges(edges)
         return WriteStats(
@@ -206,6 +202,18 @@ class CypherGraphStore(ABC):
             relationships=len(edges),
             relation_mentions=sum(len(r.relations) for r in results),
         )
+
+    def _write_documents(self, results: list[ExtractionResult]) -> None:
+        """Document nodes of a batch (none stored yet) with their MENTIONS."""
+        self._run(cypher.upsert_documents(), {"rows": [document_row(r) for r in results]})
+        mentions: dict[str, dict[tuple[str, str], dict[str, Any]]] = defaultdict(dict)
+        for r in results:
+            for m in mention_rows(r):
+                mentions[m["type"]].setdefault((m["d"], m["e"]), m)
+        for lbl in ENTITY_TYPES:
+            if mentions.get(lbl):
+                rows = [m for _, m in sorted(mentions[lbl].items())]
+                self._run(cypher.create_mentions(lbl, self.dialect), {"rows": rows})
 
     def _stored_hashes(self, ids: list[str]) -> dict[str, str]:
         rows = self._records(cypher.read_document_hashes(only_ids=True), {"ids": ids})

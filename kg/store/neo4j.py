@@ -42,9 +42,11 @@ from neo4j.exceptions import (
 from neo4j.graph import Node, Path, Relationship
 
 from kg.errors import ConfigError, QueryError, StoreError, StoreUnavailableError
+from kg.models import ExtractionResult
 from kg.ontology import ENTITY_TYPES
 from kg.settings import Settings
 from kg.store import cypher
+from kg.store.aggregate import EdgeAggregate, EdgeKey, document_row, mention_rows
 from kg.store.base import QueryResult
 from kg.store.graph import CypherGraphStore
 
@@ -285,18 +287,46 @@ class Neo4jStore(CypherGraphStore):
             self._run(cypher.lock_documents(create=create), {"ids": sorted(ids)})
 
     def _lock_entities(
-        self, types: Mapping[str, str], *, create: bool
+        self,
+        types: Mapping[str, str],
+        *,
+        create: bool,
+        rows: Mapping[str, dict[str, Any]] | None = None,
     ) -> dict[str, dict[str, Any]] | None:
-        by_label: dict[str, list[str]] = defaultdict(list)
+        by_label: dict[str, list[dict[str, Any]]] = defaultdict(list)
         for eid, lbl in sorted(types.items()):
-            by_label[lbl].append(eid)
+            row = (rows or {}).get(eid) or {"name": None, "aliases": [], "wikidata": None}
+            by_label[lbl].append({**row, "id": eid})
         current: dict[str, dict[str, Any]] = {}
         for lbl in ENTITY_TYPES:  # one order for every writer: by type, then by id
             if by_label.get(lbl):
                 query = cypher.lock_entities(lbl, self.dialect, create=create)
-                for rec in self._records(query, {"ids": by_label[lbl]}):
+                for rec in self._records(query, {"rows": by_label[lbl]}):
                     current[rec["id"]] = rec
         return current
+
+    # ------------------------------------------------------------------ writes
+    def _write_documents(self, results: list[ExtractionResult]) -> None:
+        rows = []
+        for r in results:
+            mentions = {m["e"]: m for m in mention_rows(r)}
+            row = document_row(r)
+            row["mentions"] = [
+                {"e": e, "count": m["count"], "forms": m["forms"]}
+                for e, m in sorted(mentions.items())
+            ]
+            rows.append(row)
+        self._run(cypher.upsert_documents_with_mentions(), {"rows": rows})
+
+    def _merge_edges(self, edges: dict[EdgeKey, EdgeAggregate]) -> None:
+        stored: list[EdgeAggregate] = []
+        for (rtype, src, tgt), group in self._edge_groups(edges).items():
+            query = cypher.create_or_read_edges(rtype, src, tgt)
+            for rec in self._records(query, {"rows": [edges[k].row() for k in group]}):
+                old = EdgeAggregate.from_row(rtype, rec)
+                old.merge(edges[old.key])
+                stored.append(old)
+        self._put_edges(stored)
 
     # ------------------------------------------------------------------- query
     def _query(self, text: str, params: Mapping[str, Any], *, write: bool) -> QueryResult:
