@@ -313,20 +313,28 @@ def lock_documents(*, create: bool) -> str:
 
 
 def lock_entities(lbl: str, dialect: Dialect, *, create: bool) -> str:
-    """Lock the entities ``$rows`` (each an ``id``) and return what they hold.
+    """Lock the entities ``$rows`` (each an ``id``).
 
     With ``create``, an entity not stored yet is created with the row's ``name``,
-    ``aliases`` and ``wikidata``, and returns those; a stored one is only locked.
+    ``aliases`` and ``wikidata``, and the statement returns the stored entities that
+    do not already hold their row (another name or wikidata id, an alias not stored):
+    only those need merging and writing again, and most entities of a batch are
+    stored as they are.
     """
-    if create:
-        node = (
-            f"MERGE {_node('e', lbl, 'row.id', dialect)} ON CREATE SET e.name = row.name, "
-            "e.aliases = row.aliases, e.wikidata = row.wikidata ON MATCH SET e._kg_lock = true"
+    if not create:
+        return (
+            f"UNWIND $rows AS row {_match('e', lbl, 'row.id', dialect)} "
+            "SET e._kg_lock = true REMOVE e._kg_lock"
         )
-    else:
-        node = f"{_match('e', lbl, 'row.id', dialect)} SET e._kg_lock = true"
+    holds = (
+        "e.name = row.name AND all(a IN row.aliases WHERE a IN coalesce(e.aliases, [])) "
+        "AND coalesce(e.wikidata, '') = coalesce(row.wikidata, '')"
+    )
     return (
-        f"UNWIND $rows AS row {node} REMOVE e._kg_lock "
+        f"UNWIND $rows AS row MERGE {_node('e', lbl, 'row.id', dialect)} "
+        "ON CREATE SET e.name = row.name, e.aliases = row.aliases, e.wikidata = row.wikidata "
+        "ON MATCH SET e._kg_lock = true REMOVE e._kg_lock "
+        f"WITH e, row WHERE NOT coalesce({holds}, false) "
         "RETURN e.id AS id, e.name AS name, e.aliases AS aliases, e.wikidata AS wikidata"
     )
 

@@ -105,9 +105,10 @@ class CypherGraphStore(ABC):
         """Take the write locks of entity nodes, ``types`` mapping id to label.
 
         ``create`` also creates the nodes not stored yet, with the properties of their
-        ``rows`` (by id). A store that reads the nodes as it locks them returns what
-        they hold (``id``, ``name``, ``aliases``, ``wikidata``) by id, so the batch need
-        not read or write them again; a store without locks returns None.
+        ``rows`` (by id). A store that compares the nodes with their rows as it locks
+        them returns, by id, what the nodes that differ hold (``id``, ``name``,
+        ``aliases``, ``wikidata``): the others already hold their rows, and the batch
+        need not read or write them again. A store without locks returns None.
         """
         return None
 
@@ -162,14 +163,14 @@ class CypherGraphStore(ABC):
             return WriteStats(documents_skipped=len(unchanged))
         old = list(self.extractions(r.id for r in results if r.id in stored))
         entities = entity_rows(results)
-        current = self._lock_entities(
+        stale = self._lock_entities(
             {e.id: e.type.value for r in [*results, *old] for e in r.entities},
             create=True,
             rows={i: row.row() for i, row in entities.items()},
         )
         if old:  # a new version of a stored document replaces the old one's share
             self._retract_locked(old)
-            current = None  # and changed what the lock read
+            stale = None  # and changed what the lock read
         by_label: dict[str, list[str]] = defaultdict(list)
         for row in sorted(entities.values(), key=lambda row: row.id):
             by_label[row.type].append(row.id)
@@ -177,18 +178,20 @@ class CypherGraphStore(ABC):
             ids = by_label.get(lbl)
             if not ids:
                 continue
-            found = current
-            if found is None:
+            if stale is None:  # nothing compared them yet: read the stored aliases
                 found = {
                     rec["id"]: rec
                     for rec in self._records(cypher.read_entity_aliases(lbl, d), {"ids": ids})
                 }
+            else:  # the rest hold their rows already
+                found = stale
+                ids = [i for i in ids if i in stale]
             for i in ids:
                 if i in found:
                     entities[i].merge_aliases(found[i]["aliases"] or [])
             rows = [entities[i].row() for i in ids]
-            if current is not None:  # what the lock read: skip nodes that hold this already
-                rows = [row for row in rows if not _holds(current.get(row["id"]), row)]
+            if stale is not None:  # merged with what is stored, a row may hold nothing new
+                rows = [row for row in rows if not _holds(stale[row["id"]], row)]
             if rows:
                 self._run(cypher.upsert_entities(lbl, d), {"rows": rows})
         self._write_documents(sorted(results, key=lambda r: r.id))

@@ -428,6 +428,25 @@ def test_retract_from_the_middle(store: GraphStore) -> None:
     assert "person:satya-nadella" not in entities_by_id(store)
 
 
+def test_aliases_and_wikidata_accumulate_over_separate_writes(store: GraphStore) -> None:
+    # Each write is its own transaction: a stored entity is compared with what a later
+    # batch brings, and only what is new is written to it.
+    plain = ent("Microsoft", ORG)
+    with_id = plain.model_copy(update={"wikidata": "Q2283"})
+    store.write([doc("w1", "2024-01-01", [MICROSOFT, OPENAI], [])])
+    store.write([doc("w2", "2024-01-02", [MICROSOFT_2, OPENAI], [])])
+    store.write([doc("w3", "2024-01-03", [plain], [])])  # holds nothing new
+    found = entities_by_id(store)
+    assert found["org:microsoft"].aliases == ["MSFT", "Microsoft Corp."]
+    assert found["org:microsoft"].wikidata is None
+    assert found["org:openai"].aliases == []
+    store.write([doc("w4", "2024-01-04", [with_id], [])])
+    found = entities_by_id(store)
+    assert found["org:microsoft"].wikidata == "Q2283"
+    assert found["org:microsoft"].aliases == ["MSFT", "Microsoft Corp."]
+    assert found["org:microsoft"].documents == 4
+
+
 def test_retract_drops_the_aliases_only_that_document_used(store: GraphStore) -> None:
     store.write([A1, A2])
     assert store.retract(["a1"]) == 1
