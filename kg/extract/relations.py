@@ -258,6 +258,8 @@ _PREP_ALIASES = {
     "towards": "to",
     "toward": "to",
 }
+# Verbs that list the members of a role: "its customers include A and B".
+_LISTING_VERBS = {"include", "be", "comprise", "number"}
 _ROLE_PREPS = {"of", "at", "for", "with", "in", "to", "from", "on"}
 _CONFIDENCE = {"role": 0.8, "possessive": 0.6, "trigger-dep": 0.75, "trigger": 0.6}
 
@@ -577,38 +579,54 @@ class RelationExtractor:
                 i += 1
                 continue
             phrase, end = hit
-            for holder, anchor in self._role_pairs(s, i, end):
-                for role in ROLE_NOUNS[phrase]:
+            for holder, anchor, title in self._role_pairs(s, i, end):
+                # a listed member's own title is its role: "OpenAI executives, including
+                # CEO Sam Altman" makes Altman OpenAI's CEO, not one of its employees
+                said, span = title or (phrase, (i, end))
+                for role in ROLE_NOUNS[said]:
                     src, tgt = (holder, anchor) if role.holder_is_source else (anchor, holder)
                     cand = self._make(
-                        s, role.relation, src, tgt, f"role:{phrase}", (i, end), role=role.role
+                        s, role.relation, src, tgt, f"role:{said}", span, role=role.role
                     )
                     if cand is not None:
                         yield cand
                         break
             i = end
 
-    def _role_pairs(self, s: _Sentence, start: int, end: int) -> Iterator[tuple[Arg, Arg]]:
-        """(holder, anchor) pairs around a role noun spanning tokens [start, end)."""
+    def _role_pairs(
+        self, s: _Sentence, start: int, end: int
+    ) -> Iterator[tuple[Arg, Arg, tuple[str, tuple[int, int]] | None]]:
+        """(holder, anchor, title) around a role noun spanning tokens [start, end).
+
+        ``title`` is None, or the role noun (and its tokens) that a member of a list
+        carries itself and that stands for the role of the list.
+        """
         doc, sent = self.doc, s.span
         before = self._anchor_before(s, start)
         after = self._name_after(s, end)
         # "Microsoft CEO Satya Nadella", "its model, Grok", "Nvidia's rival AMD"
         if before is not None and after is not None:
-            yield after, before
+            yield after, before, None
             return
+        # "Cohere's customers include Oracle and Notion", "its backers are A, B and C"
+        if before is not None:
+            listed = self._listed_after(s, end)
+            if listed:
+                for member in listed:
+                    yield member, before, self._title_before(s, member)
+                return
         # "Satya Nadella, CEO of Microsoft"; "Rossi, a tech analyst at Bernstein";
         # "Altman, OpenAI's chief executive"; "Altman is the CEO of OpenAI"
         holder = self._holder_before(s, before.start if before else start)
         anchor = before or self._prep_object(s, end)
         if holder is not None and anchor is not None:
-            yield holder, anchor
+            yield holder, anchor, None
             return
         # "Analyst Rebecca Holloway of Bernstein", "CEO Sam Altman at OpenAI"
         if after is not None and before is None:
             tail = self._prep_object(s, after.end)
             if tail is not None:
-                yield after, tail
+                yield after, tail, None
                 return
         # "the chief executive of OpenAI, Sam Altman"
         if after is None and anchor is not None and anchor.start >= end:
@@ -616,7 +634,49 @@ class RelationExtractor:
             if nxt < sent.end and doc[nxt].text == ",":
                 named = s.by_token.get(nxt + 1)
                 if named is not None and not named.is_ref:
-                    yield named, anchor
+                    yield named, anchor, None
+
+    def _title_before(self, s: _Sentence, arg: Arg) -> tuple[str, tuple[int, int]] | None:
+        """A role noun right before a name ('CEO Sam Altman'), with its tokens."""
+        for width in (3, 2, 1):  # the longest title first: "chief scientist"
+            start = arg.start - width
+            if start < s.span.start:
+                continue
+            hit = self._match_role(start, arg.start)
+            if hit is not None and hit[1] == arg.start:
+                return hit[0], (start, arg.start)
+        return None
+
+    def _listed_after(self, s: _Sentence, end: int) -> list[Arg]:
+        """The names a role noun's members are listed as: 'customers include A, B and
+        C', 'backers are A and B', 'investors, including A and B', 'such as A'.
+
+        The names must follow the listing word at once: in "Musk, an OpenAI co-founder,
+        is suing Altman" the role is an apposition, not a list.
+        """
+        doc, j = self.doc, end
+        comma = j < s.span.end and doc[j].text == ","
+        j += comma
+        while j < s.span.end and doc[j].pos_ == "ADV":  # "also", "now", "already"
+            j += 1
+        if j >= s.span.end:
+            return []
+        verb = doc[j].pos_ in {"VERB", "AUX"} and self._lemma[j] in _LISTING_VERBS
+        if self._lower[j : j + 2] == ["such", "as"]:
+            j += 2
+        elif self._lower[j] == "including" or (verb and not comma):
+            j += 1
+        else:
+            return []
+        if j < s.span.end and doc[j].pos_ == "DET":
+            j += 1
+        title = self._match_role(j, s.span.end)  # "including CEO Sam Altman"
+        if title is not None and title[1] in s.by_token:
+            j = title[1]
+        first = s.by_token.get(j)
+        if first is None or first.is_ref:
+            return []
+        return [a for a in self._right_slots(s, j, allow_obj=True).get("obj", []) if not a.is_ref]
 
     def _is_modifier(self, tok: Token) -> bool:
         """A word that may stand inside a noun phrase before its head ("longtime", "AI-powered")."""

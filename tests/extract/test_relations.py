@@ -721,6 +721,59 @@ def test_role_is_recorded(text: str, expected: Triple, role: str) -> None:
     assert rel.role.casefold() == role.casefold()
 
 
+# ------------------------------------------------------ members listed after a role
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "Cohere's customers include Oracle, SAP and Salesforce.",
+            {("SUPPLIES", "Cohere", n) for n in ("Oracle", "SAP", "Salesforce")},
+        ),
+        (
+            "Perplexity's backers include Jeff Bezos and Nvidia.",
+            {("INVESTS_IN", n, "Perplexity") for n in ("Jeff Bezos", "Nvidia")},
+        ),
+        (
+            "Anthropic raised more money. Its investors now include Google and Salesforce.",
+            {("INVESTS_IN", n, "Anthropic") for n in ("Google", "Salesforce")},
+        ),
+        (
+            "Mistral AI's partners, such as Microsoft and IBM, resell its models.",
+            {("PARTNERS_WITH", n, "Mistral AI") for n in ("Microsoft", "IBM")},
+        ),
+        (
+            "Amazon's rivals are Microsoft and Google.",
+            {("RIVALS", n, "Amazon") for n in ("Microsoft", "Google")},
+        ),
+    ],
+    ids=["customers-include", "backers-include", "its-investors", "such-as", "rivals-are"],
+)
+def test_members_listed_after_a_role_each_hold_it(text: str, expected: set[Triple]) -> None:
+    found = rels(extract(text))
+    for triple in expected:
+        assert holds(found, triple), f"expected {triple}, got {sorted(found)}"
+
+
+def test_a_listed_member_s_own_title_is_its_role() -> None:
+    result = extract(
+        "OpenAI executives, including CEO Sam Altman and chief scientist Ilya Sutskever, "
+        "met the board."
+    )
+    assert relation(result, "LEADS", "Sam Altman", "OpenAI").role.casefold() == "ceo"
+    scientist = relation(result, "WORKS_FOR", "Ilya Sutskever", "OpenAI")
+    assert scientist.role.casefold() == "chief scientist"
+    assert ("WORKS_FOR", "Sam Altman", "OpenAI") not in rels(result)
+
+
+def test_an_apposition_is_not_a_list() -> None:
+    # "Musk, an OpenAI co-founder, is suing ... Altman": the role is Musk's alone.
+    found = rels(extract("Elon Musk, an OpenAI co-founder, is suing the company and Sam Altman."))
+    assert ("FOUNDED", "Elon Musk", "OpenAI") in found
+    assert ("FOUNDED", "Sam Altman", "OpenAI") not in found
+
+
 # -------------------------------------------------------------- false positives
 
 
