@@ -998,6 +998,10 @@ class RelationExtractor:
         found = self._dep_subjects(s, tok, is_noun)
         if found:
             return found, True
+        if is_noun and tok.dep_ == "pobj" and tok.head.lower_ == "with":
+            # "(a round) led by Y, with participation from Z": the nearest name is the
+            # lead investor, not whose round it is
+            return [], False
         # surface fallback: the nearest name to the left in the same clause
         j = start - 1
         while j >= s.span.start and start - j <= 12:
@@ -1028,6 +1032,8 @@ class RelationExtractor:
             verb = tok.head if tok.dep_ in {"dobj", "attr", "nsubjpass"} else None
             if tok.dep_ == "pobj" and tok.head.dep_ == "prep" and tok.head.lower_ in {"in", "into"}:
                 verb = tok.head.head  # "are locked in a rivalry", "are in talks"
+            if tok.dep_ == "pobj" and tok.head.lower_ == "with" and tok.head.dep_ == "prep":
+                return self._with_subjects(s, tok.head.head)
             if verb is not None and verb.pos_ in {"VERB", "AUX"}:
                 return self._dep_subjects(s, verb, False)
             return []
@@ -1044,6 +1050,26 @@ class RelationExtractor:
                 return [s.by_token[cur.head.i]]
             own_subject = any(c.dep_ in {"nsubj", "nsubjpass", "expl"} for c in cur.children)
             if cur.dep_ in {"xcomp", "conj", "advcl", "ccomp", "pcomp"} and not own_subject:
+                cur = cur.head
+                continue
+            break
+        return []
+
+    def _with_subjects(self, s: _Sentence, head: Token) -> list[Arg]:
+        """Whose a 'with' phrase is: 'X raised money in a round led by Y, with participation
+        from Z' (X's round, not Y's); 'X, with backing from Z, ...' (X's).
+
+        The phrase belongs to what it attaches to: a name, the subject of a verb, or
+        (through 'in a round') the verb a noun hangs from.
+        """
+        cur = head
+        for _ in range(4):
+            arg = s.by_token.get(cur.i)
+            if arg is not None:
+                return [arg]
+            if cur.pos_ in {"VERB", "AUX"}:
+                return self._dep_subjects(s, cur, False)
+            if cur.dep_ in {"pobj", "dobj", "prep", "acl", "appos"} and cur.head is not cur:
                 cur = cur.head
                 continue
             break

@@ -767,6 +767,20 @@ def test_a_listed_member_s_own_title_is_its_role() -> None:
     assert ("WORKS_FOR", "Sam Altman", "OpenAI") not in rels(result)
 
 
+def test_participants_in_a_round_invest_in_its_raiser_not_its_lead() -> None:
+    found = rels(
+        extract(
+            "Mistral AI raised $640 million in a round led by General Catalyst, "
+            "with participation from Nvidia and Salesforce."
+        )
+    )
+    for investor in ("General Catalyst", "Nvidia", "Salesforce"):
+        assert ("INVESTS_IN", investor, "Mistral AI") in found, sorted(found)
+    assert ("INVESTS_IN", "Nvidia", "General Catalyst") not in found
+    unnamed = rels(extract("The round was led by Sequoia Capital, with participation from Nvidia."))
+    assert ("INVESTS_IN", "Nvidia", "Sequoia Capital") not in unnamed
+
+
 def test_an_apposition_is_not_a_list() -> None:
     # "Musk, an OpenAI co-founder, is suing ... Altman": the role is Musk's alone.
     found = rels(extract("Elon Musk, an OpenAI co-founder, is suing the company and Sam Altman."))
