@@ -296,6 +296,11 @@ class Candidate:
     amount_usd: float | None = None
 
 
+def _in_with_phrase(tok: Token) -> bool:
+    """A noun governed by 'with': 'with participation from Z', 'with backing from Z'."""
+    return tok.dep_ == "pobj" and tok.head.dep_ == "prep" and tok.head.lower_ == "with"
+
+
 @dataclass
 class _Sentence:
     span: Span
@@ -998,7 +1003,7 @@ class RelationExtractor:
         found = self._dep_subjects(s, tok, is_noun)
         if found:
             return found, True
-        if is_noun and tok.dep_ == "pobj" and tok.head.lower_ == "with":
+        if is_noun and _in_with_phrase(tok):
             # "(a round) led by Y, with participation from Z": the nearest name is the
             # lead investor, not whose round it is
             return [], False
@@ -1032,7 +1037,7 @@ class RelationExtractor:
             verb = tok.head if tok.dep_ in {"dobj", "attr", "nsubjpass"} else None
             if tok.dep_ == "pobj" and tok.head.dep_ == "prep" and tok.head.lower_ in {"in", "into"}:
                 verb = tok.head.head  # "are locked in a rivalry", "are in talks"
-            if tok.dep_ == "pobj" and tok.head.lower_ == "with" and tok.head.dep_ == "prep":
+            if _in_with_phrase(tok):
                 return self._with_subjects(s, tok.head.head)
             if verb is not None and verb.pos_ in {"VERB", "AUX"}:
                 return self._dep_subjects(s, verb, False)
