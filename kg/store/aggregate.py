@@ -88,7 +88,12 @@ class EdgeAggregate:
     @property
     def modality(self) -> str:
         """The most frequent modality; ties go to the firmer one."""
-        return max(MODALITIES, key=lambda m: (self.modality_counts.get(m, 0), -_RANK[m]))
+        best, most = MODALITIES[0], -1
+        for m in MODALITIES:  # firmest first: a later one must be more frequent
+            n = self.modality_counts.get(m, 0)
+            if n > most:
+                best, most = m, n
+        return best
 
     def add_mention(self, rel: Relation) -> None:
         self.support += 1
@@ -96,7 +101,8 @@ class EdgeAggregate:
             self.documents.append(rel.evidence.doc_id)
         self._dates(rel.date, rel.date)
         self.confidence = max(self.confidence, rel.confidence)
-        self.modality_counts[rel.modality.value] += 1
+        modality = rel.modality.value
+        self.modality_counts[modality] += 1
         if rel.role and rel.role not in self.roles:
             self.roles.append(rel.role)
         if rel.amount_usd is not None:
@@ -109,7 +115,7 @@ class EdgeAggregate:
                 "end": rel.evidence.sentence_end,
                 "trigger": rel.evidence.trigger,
                 "rule": rel.evidence.rule,
-                "modality": rel.modality.value,
+                "modality": modality,
                 "amount": rel.amount,
             },
             ensure_ascii=False,
@@ -153,7 +159,10 @@ class EdgeAggregate:
             **{f"n_{m}": self.modality_counts.get(m, 0) for m in MODALITIES},
             "roles": sorted(self.roles),
             "amount_usd": self.amount_usd,
-            "evidence": best_evidence(self.evidence),
+            # one snippet (most edges of a batch) is in order already
+            "evidence": best_evidence(self.evidence)
+            if len(self.evidence) > 1
+            else self.evidence[:],
         }
 
     @classmethod

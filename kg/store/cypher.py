@@ -244,7 +244,8 @@ def upsert_meta() -> str:
 
 # ------------------------------------------------------------------ documents
 def read_document_hashes(*, only_ids: bool = False) -> str:
-    where = "WHERE d.id IN $ids " if only_ids else ""
+    """Ids and content hashes of stored documents (``$ids`` only: those of them stored)."""
+    where = "WHERE d.id IN $ids AND d.content_hash IS NOT NULL " if only_ids else ""
     return f"MATCH (d:Document) {where}RETURN d.id AS id, d.content_hash AS content_hash"
 
 

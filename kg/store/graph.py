@@ -12,6 +12,9 @@ work done inside one is computed inside it, from its arguments and what it reads
 
 Every batch of documents is one transaction: the documents, their entities, their
 mentions and their share of every relationship are committed together or not at all.
+What a batch writes that depends on its documents alone (entity, document, mention
+and edge rows: a :class:`Batch`) is computed in a helper thread while the previous
+batch's transaction runs, so the client's work overlaps the database's.
 """
 
 from __future__ import annotations
@@ -19,6 +22,8 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, replace
 from functools import partial
 from itertools import islice
 from typing import Any, Self, TypeVar
@@ -30,6 +35,7 @@ from kg.store import cypher
 from kg.store.aggregate import (
     EdgeAggregate,
     EdgeKey,
+    EntityRow,
     aggregate_edges,
     document_row,
     entity_rows,
@@ -38,7 +44,7 @@ from kg.store.aggregate import (
 )
 from kg.store.base import GraphStats, QueryResult, StoredEntity, StoredRelationship, WriteStats
 
-__all__ = ["CypherGraphStore"]
+__all__ = ["Batch", "CypherGraphStore"]
 
 T = TypeVar("T")
 EdgeGroup = tuple[str, str, str]  # (relation type, source label, target label)
@@ -48,6 +54,32 @@ def _batches(items: Iterable[ExtractionResult], size: int) -> Iterator[list[Extr
     it = iter(items)
     while batch := list(islice(it, size)):
         yield batch
+
+
+@dataclass(frozen=True)
+class Batch:
+    """One transaction's documents and the rows that write them.
+
+    Computed from the documents alone, before the transaction starts; the
+    transaction only reads it (it may run more than once), and copies what it
+    merges with what is stored.
+    """
+
+    results: list[ExtractionResult]  # by id, each id once
+    entities: dict[str, EntityRow]
+    entity_rows: dict[str, dict[str, Any]]  # EntityRow.row() by id
+    edges: dict[EdgeKey, EdgeAggregate]
+    edge_rows: dict[EdgeKey, dict[str, Any]]  # EdgeAggregate.row() by key
+    documents: Any  # the store's rows for the Document nodes and their MENTIONS
+
+
+def _submit_once(
+    futures: list[Future[T]], pool: ThreadPoolExecutor, fn: Callable[..., T], *args: Any
+) -> None:
+    """Start ``fn(*args)`` in ``pool`` unless ``futures`` holds it already (a retried
+    transaction calls this again)."""
+    if not futures:
+        futures.append(pool.submit(fn, *args))
 
 
 def _holds(stored: Mapping[str, Any] | None, row: Mapping[str, Any]) -> bool:
@@ -72,6 +104,21 @@ class CypherGraphStore(ABC):
     @abstractmethod
     def _records(self, query: str, params: Mapping[str, Any] | None = None) -> list[dict[str, Any]]:
         """Like :meth:`_run`, each row a dict by column name."""
+
+    def _write(self, query: str, params: Mapping[str, Any] | None = None) -> None:
+        """Run a statement whose rows are not needed.
+
+        A store may send it and go on without waiting for it (Neo4j): its errors then
+        surface with a later statement of the transaction, or with its commit.
+        """
+        self._run(query, params)
+
+    def _records_each(
+        self, statements: Iterable[tuple[str, Mapping[str, Any]]]
+    ) -> list[list[dict[str, Any]]]:
+        """The records of several statements, run in order; a store may send them all
+        before it reads the first one's."""
+        return [self._records(query, params) for query, params in statements]
 
     @abstractmethod
     def _transaction(self, work: Callable[[], T]) -> T:
@@ -138,6 +185,32 @@ class CypherGraphStore(ABC):
 
     def write(self, results: Iterable[ExtractionResult]) -> WriteStats:
         stats = WriteStats()
+        batches = self._new_batches(results, stats)
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="kg-batch") as helper:
+            docs = next(batches, None)
+            batch = self._prepare(docs) if docs else None
+            while batch is not None:
+                try:
+                    docs = next(batches, None)
+                except BaseException:  # the input failed: what came before it is kept
+                    stats.add(self._transaction(partial(self._write_batch, batch)))
+                    raise
+                if not docs:
+                    stats.add(self._transaction(partial(self._write_batch, batch)))
+                    break
+                # The next batch is prepared while this one commits: the client has
+                # nothing else to do then. (Earlier, the helper would hold the
+                # interpreter lock that the replies to the statements wait for.)
+                upcoming: list[Future[Batch]] = []
+                then = partial(_submit_once, upcoming, helper, self._prepare, docs)
+                stats.add(self._transaction(partial(self._write_batch, batch, then)))
+                batch = upcoming[0].result() if upcoming else self._prepare(docs)
+        return stats
+
+    def _new_batches(
+        self, results: Iterable[ExtractionResult], stats: WriteStats
+    ) -> Iterator[list[ExtractionResult]]:
+        """Batches of the documents not stored as they are (counting the others)."""
         known = self.document_hashes()
         for batch in _batches(results, self.batch_size):
             fresh: dict[str, ExtractionResult] = {}
@@ -147,33 +220,50 @@ class CypherGraphStore(ABC):
                     continue
                 fresh[result.id] = result
             if fresh:
-                stats.add(self._transaction(partial(self._write_batch, list(fresh.values()))))
                 known.update({i: r.content_hash for i, r in fresh.items()})
-        return stats
+                yield list(fresh.values())
 
-    def _write_batch(self, results: list[ExtractionResult]) -> WriteStats:
-        """Write one batch; runs inside its transaction."""
+    def _prepare(self, results: list[ExtractionResult]) -> Batch:
+        """The rows of a batch: a pure function of its documents (run in a helper thread)."""
+        results = sorted(results, key=lambda r: r.id)
+        entities = entity_rows(results)
+        edges = aggregate_edges(results)
+        return Batch(
+            results=results,
+            entities=entities,
+            entity_rows={i: row.row() for i, row in entities.items()},
+            edges=edges,
+            edge_rows={key: edge.row() for key, edge in edges.items()},
+            documents=self._document_rows(results),
+        )
+
+    def _write_batch(self, batch: Batch, then: Callable[[], None] | None = None) -> WriteStats:
+        """Write one batch; runs inside its transaction. ``then`` is called when all
+        is written, before the commit."""
         d = self.dialect
-        self._lock_documents(sorted(r.id for r in results), create=True)
+        results = batch.results
+        self._lock_documents([r.id for r in results], create=True)
         # Checked again under the locks: another writer may have stored them meanwhile.
         stored = self._stored_hashes([r.id for r in results])
         unchanged = [r for r in results if stored.get(r.id) == r.content_hash]
-        results = [r for r in results if stored.get(r.id) != r.content_hash]
-        if not results:
-            return WriteStats(documents_skipped=len(unchanged))
+        if unchanged:
+            results = [r for r in results if stored.get(r.id) != r.content_hash]
+            if not results:
+                return WriteStats(documents_skipped=len(unchanged))
+            batch = self._prepare(results)
         old = list(self.extractions(r.id for r in results if r.id in stored))
-        entities = entity_rows(results)
+        types = {i: row.type for i, row in batch.entities.items()}
         stale = self._lock_entities(
-            {e.id: e.type.value for r in [*results, *old] for e in r.entities},
+            {**{e.id: e.type.value for r in old for e in r.entities}, **types},
             create=True,
-            rows={i: row.row() for i, row in entities.items()},
+            rows=batch.entity_rows,
         )
         if old:  # a new version of a stored document replaces the old one's share
             self._retract_locked(old)
             stale = None  # and changed what the lock read
         by_label: dict[str, list[str]] = defaultdict(list)
-        for row in sorted(entities.values(), key=lambda row: row.id):
-            by_label[row.type].append(row.id)
+        for i in sorted(batch.entities):
+            by_label[batch.entities[i].type].append(i)
         for lbl in ENTITY_TYPES:
             ids = by_label.get(lbl)
             if not ids:
@@ -186,37 +276,50 @@ class CypherGraphStore(ABC):
             else:  # the rest hold their rows already
                 found = stale
                 ids = [i for i in ids if i in stale]
+            rows = []
             for i in ids:
-                if i in found:
-                    entities[i].merge_aliases(found[i]["aliases"] or [])
-            rows = [entities[i].row() for i in ids]
+                if i in found:  # a copy: the batch stays as prepared if the work is retried
+                    merged = replace(batch.entities[i], aliases=list(batch.entities[i].aliases))
+                    merged.merge_aliases(found[i]["aliases"] or [])
+                    rows.append(merged.row())
+                else:
+                    rows.append(batch.entity_rows[i])
             if stale is not None:  # merged with what is stored, a row may hold nothing new
                 rows = [row for row in rows if not _holds(stale[row["id"]], row)]
             if rows:
-                self._run(cypher.upsert_entities(lbl, d), {"rows": rows})
-        self._write_documents(sorted(results, key=lambda r: r.id))
-        edges = aggregate_edges(results)
-        self._merge_edges(edges)
+                self._write(cypher.upsert_entities(lbl, d), {"rows": rows})
+        self._write_documents(batch.documents)
+        self._merge_edges(batch.edges, batch.edge_rows)
+        if then is not None:
+            then()
         return WriteStats(
             documents_written=len(results),
             documents_skipped=len(unchanged),
             documents_replaced=len(old),
-            entities=len(entities),
-            relationships=len(edges),
+            entities=len(batch.entities),
+            relationships=len(batch.edges),
             relation_mentions=sum(len(r.relations) for r in results),
         )
 
-    def _write_documents(self, results: list[ExtractionResult]) -> None:
-        """Document nodes of a batch (none stored yet) with their MENTIONS."""
-        self._run(cypher.upsert_documents(), {"rows": [document_row(r) for r in results]})
+    def _document_rows(self, results: list[ExtractionResult]) -> Any:
+        """What :meth:`_write_documents` writes for ``results``: Document rows, and
+        MENTIONS rows by entity label."""
         mentions: dict[str, dict[tuple[str, str], dict[str, Any]]] = defaultdict(dict)
         for r in results:
             for m in mention_rows(r):
                 mentions[m["type"]].setdefault((m["d"], m["e"]), m)
+        return (
+            [document_row(r) for r in results],
+            {lbl: [m for _, m in sorted(mentions[lbl].items())] for lbl in sorted(mentions)},
+        )
+
+    def _write_documents(self, rows: Any) -> None:
+        """Document nodes of a batch (none stored yet) with their MENTIONS."""
+        documents, mentions = rows
+        self._write(cypher.upsert_documents(), {"rows": documents})
         for lbl in ENTITY_TYPES:
             if mentions.get(lbl):
-                rows = [m for _, m in sorted(mentions[lbl].items())]
-                self._run(cypher.create_mentions(lbl, self.dialect), {"rows": rows})
+                self._write(cypher.create_mentions(lbl, self.dialect), {"rows": mentions[lbl]})
 
     def _stored_hashes(self, ids: list[str]) -> dict[str, str]:
         rows = self._records(cypher.read_document_hashes(only_ids=True), {"ids": ids})
@@ -241,20 +344,26 @@ class CypherGraphStore(ABC):
                 found[agg.key] = agg
         return found
 
-    def _merge_edges(self, edges: dict[EdgeKey, EdgeAggregate]) -> None:
-        """Add ``edges`` to what is stored: merged into existing edges, new ones created."""
-        existing = self._read_edges(edges)
-        for key, old in existing.items():
+    def _merge_edges(
+        self, edges: Mapping[EdgeKey, EdgeAggregate], rows: Mapping[EdgeKey, dict[str, Any]]
+    ) -> None:
+        """Add ``edges`` (with their ``rows``) to what is stored: merged into existing
+        edges, new ones created. Neither mapping is changed."""
+        merged = {}
+        for key, old in self._read_edges(edges).items():
             old.merge(edges[key])
-            edges[key] = old
-        self._put_edges(edges.values())
+            merged[key] = old.row()
+        self._put_rows({**rows, **merged})
 
     def _put_edges(self, edges: Iterable[EdgeAggregate]) -> None:
-        by_key = {e.key: e for e in edges}
-        for (rtype, src, tgt), group in self._edge_groups(by_key).items():
-            self._run(
+        self._put_rows({e.key: e.row() for e in edges})
+
+    def _put_rows(self, rows: Mapping[EdgeKey, dict[str, Any]]) -> None:
+        """Write edges' rows (by key) over what is stored, creating missing edges."""
+        for (rtype, src, tgt), group in self._edge_groups(rows).items():
+            self._write(
                 cypher.upsert_edges(rtype, src, tgt, self.dialect),
-                {"rows": [by_key[k].row() for k in group]},
+                {"rows": [rows[k] for k in group]},
             )
 
     # -------------------------------------------------------------- retraction

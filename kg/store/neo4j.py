@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any, TypeVar
 
 import neo4j
@@ -73,6 +73,11 @@ def _one_line(err: BaseException) -> str:
 
 
 _TEMPORAL = (neo4j.time.Date, neo4j.time.DateTime, neo4j.time.Time)
+
+
+def _plain(value: Any) -> Any:
+    """A value of the store's own statements (scalars, lists of strings, dates) as Python."""
+    return value.to_native() if isinstance(value, _TEMPORAL) else value
 
 
 def _native(value: Any) -> Any:
@@ -251,13 +256,27 @@ class Neo4jStore(CypherGraphStore):
             except (Neo4jError, DriverError) as err:
                 raise self._error(err) from err
             rows = [list(rec.values()) for rec in records]
-        # The store's own statements return scalars, lists of strings and dates only.
-        return keys, [
-            [v.to_native() if isinstance(v, _TEMPORAL) else v for v in row] for row in rows
-        ]
+        return keys, [[_plain(v) for v in row] for row in rows]
 
     def _run(self, query: str, params: Mapping[str, Any] | None = None) -> list[list[Any]]:
         return self._execute(query, params)[1]
+
+    # In a transaction, the statements of a batch are pipelined: the next one is sent
+    # (packed, and queued in the server) while the one before it runs, instead of
+    # after its reply came back, so the server does not wait for the client.
+    def _write(self, query: str, params: Mapping[str, Any] | None = None) -> None:
+        if self._tx is None:
+            self._run(query, params)
+        else:  # read (and any error raised) by the next statement, or by the commit
+            self._tx.run(query, dict(params or {}))
+
+    def _records_each(
+        self, statements: Iterable[tuple[str, Mapping[str, Any]]]
+    ) -> list[list[dict[str, Any]]]:
+        if self._tx is None:
+            return super()._records_each(statements)
+        results = [self._tx.run(query, dict(params)) for query, params in statements]
+        return [[{k: _plain(v) for k, v in rec.items()} for rec in result] for result in results]
 
     def _records(self, query: str, params: Mapping[str, Any] | None = None) -> list[dict[str, Any]]:
         keys, rows = self._execute(query, params)
@@ -284,7 +303,7 @@ class Neo4jStore(CypherGraphStore):
 
     def _lock_documents(self, ids: list[str], *, create: bool) -> None:
         if ids:
-            self._run(cypher.lock_documents(create=create), {"ids": sorted(ids)})
+            self._write(cypher.lock_documents(create=create), {"ids": sorted(ids)})
 
     def _lock_entities(
         self,
@@ -297,16 +316,16 @@ class Neo4jStore(CypherGraphStore):
         for eid, lbl in sorted(types.items()):
             row = (rows or {}).get(eid) or {"name": None, "aliases": [], "wikidata": None}
             by_label[lbl].append({**row, "id": eid})
-        current: dict[str, dict[str, Any]] = {}
-        for lbl in ENTITY_TYPES:  # one order for every writer: by type, then by id
-            if by_label.get(lbl):
-                query = cypher.lock_entities(lbl, self.dialect, create=create)
-                for rec in self._records(query, {"rows": by_label[lbl]}):
-                    current[rec["id"]] = rec
-        return current
+        # one order for every writer: by type, then by id
+        statements = [
+            (cypher.lock_entities(lbl, self.dialect, create=create), {"rows": by_label[lbl]})
+            for lbl in ENTITY_TYPES
+            if by_label.get(lbl)
+        ]
+        return {rec["id"]: rec for recs in self._records_each(statements) for rec in recs}
 
     # ------------------------------------------------------------------ writes
-    def _write_documents(self, results: list[ExtractionResult]) -> None:
+    def _document_rows(self, results: list[ExtractionResult]) -> list[dict[str, Any]]:
         rows = []
         for r in results:
             mentions = {m["e"]: m for m in mention_rows(r)}
@@ -316,13 +335,22 @@ class Neo4jStore(CypherGraphStore):
                 for e, m in sorted(mentions.items())
             ]
             rows.append(row)
-        self._run(cypher.upsert_documents_with_mentions(), {"rows": rows})
+        return rows
 
-    def _merge_edges(self, edges: dict[EdgeKey, EdgeAggregate]) -> None:
+    def _write_documents(self, rows: list[dict[str, Any]]) -> None:
+        self._write(cypher.upsert_documents_with_mentions(), {"rows": rows})
+
+    def _merge_edges(
+        self, edges: Mapping[EdgeKey, EdgeAggregate], rows: Mapping[EdgeKey, dict[str, Any]]
+    ) -> None:
+        groups = self._edge_groups(edges)
+        found = self._records_each(
+            (cypher.create_or_read_edges(rtype, src, tgt), {"rows": [rows[k] for k in group]})
+            for (rtype, src, tgt), group in groups.items()
+        )
         stored: list[EdgeAggregate] = []
-        for (rtype, src, tgt), group in self._edge_groups(edges).items():
-            query = cypher.create_or_read_edges(rtype, src, tgt)
-            for rec in self._records(query, {"rows": [edges[k].row() for k in group]}):
+        for (rtype, _, _), recs in zip(groups, found, strict=True):
+            for rec in recs:
                 old = EdgeAggregate.from_row(rtype, rec)
                 old.merge(edges[old.key])
                 stored.append(old)

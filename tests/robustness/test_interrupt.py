@@ -1,7 +1,7 @@
 """``kill -9`` in the middle of ``kg build``, two builds at once, and worker processes.
 
-The corpus is the sample corpus cut into its paragraphs, twice over under other ids:
-442 short documents, so a build commits three batches of 200 to the embedded store
+The corpus is the sample corpus cut into its paragraphs, three times over under other
+ids: 663 short documents, so a build commits four batches of 200 to the embedded store
 and there is time to kill it between the first commit and the end.
 """
 
@@ -38,10 +38,10 @@ def paragraphs(tmp_path_factory: pytest.TempPathFactory) -> Path:
     ]
     path = tmp_path_factory.mktemp("paragraphs") / "docs.jsonl"
     with path.open("w", encoding="utf-8") as fh:
-        for copy in ("a", "b"):
+        for copy in ("a", "b", "c"):
             for i, text in enumerate(texts):
                 fh.write(json.dumps({"id": f"{copy}-{i:03d}", "text": text}) + "\n")
-    assert 2 * STORE_BATCH < 2 * len(texts) < 3 * STORE_BATCH
+    assert 3 * STORE_BATCH < 3 * len(texts) < 4 * STORE_BATCH
     return path
 
 
@@ -71,10 +71,11 @@ def test_kill_9_then_build_again_gives_the_uninterrupted_graph(
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
-    # The store takes result 201 only after committing results 1-200: once the spool
-    # holds 201 lines, the first batch is committed and the second is under way.
+    # The store reads one batch ahead (it prepares a batch while the one before is
+    # committed), so it takes result 401 only after committing results 1-200: once the
+    # spool holds 401 lines, the first batch is committed, the second is not yet.
     deadline = time.monotonic() + 600
-    while proc.poll() is None and _lines(spool) <= STORE_BATCH:
+    while proc.poll() is None and _lines(spool) <= 2 * STORE_BATCH:
         assert time.monotonic() < deadline, "the build made no progress"
         time.sleep(0.02)
     assert proc.poll() is None, "the build ended before it could be killed"

@@ -239,6 +239,21 @@ def test_concurrent_writers_sharing_entities_lose_nothing(
     assert sum(r.support for r in neo4j_store.relationships()) == 240
 
 
+def test_a_pipelined_statement_that_fails_fails_its_whole_transaction(
+    neo4j_store: Neo4jStore,
+) -> None:
+    """Statements sent without waiting for their reply still decide the commit."""
+
+    def work() -> None:
+        neo4j_store._write("CREATE (:KgProbe {n: 1})")
+        neo4j_store._write("UNWIND [1, 0] AS d CREATE (:KgProbe {n: 1 / d})")
+        neo4j_store._write("CREATE (:KgProbe {n: 3})")
+
+    with pytest.raises(QueryError, match="by zero"):
+        neo4j_store._transaction(work)
+    assert neo4j_store.query("MATCH (n:KgProbe) RETURN count(n)").rows == [[0]]
+
+
 # ---------------------------------------------------------------------- queries
 def test_query_refuses_writing_clauses_up_front(neo4j_store: Neo4jStore) -> None:
     with pytest.raises(ReadOnlyQueryError, match=r"writing clause \(CREATE\).*--write"):
