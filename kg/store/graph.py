@@ -14,7 +14,7 @@ Every batch of documents is one transaction: the documents, their entities, thei
 mentions and their share of every relationship are committed together or not at all.
 What a batch writes that depends on its documents alone (entity, document, mention
 and edge rows: a :class:`Batch`) is computed in a helper thread while the previous
-batch's transaction runs, so the client's work overlaps the database's.
+batch commits, so the client's work overlaps the database's.
 """
 
 from __future__ import annotations
@@ -195,15 +195,16 @@ class CypherGraphStore(ABC):
                 except BaseException:  # the input failed: what came before it is kept
                     stats.add(self._transaction(partial(self._write_batch, batch)))
                     raise
-                if not docs:
-                    stats.add(self._transaction(partial(self._write_batch, batch)))
-                    break
                 # The next batch is prepared while this one commits: the client has
                 # nothing else to do then. (Earlier, the helper would hold the
                 # interpreter lock that the replies to the statements wait for.)
                 upcoming: list[Future[Batch]] = []
-                then = partial(_submit_once, upcoming, helper, self._prepare, docs)
+                then = (
+                    partial(_submit_once, upcoming, helper, self._prepare, docs) if docs else None
+                )
                 stats.add(self._transaction(partial(self._write_batch, batch, then)))
+                if not docs:
+                    break
                 batch = upcoming[0].result() if upcoming else self._prepare(docs)
         return stats
 
@@ -323,7 +324,7 @@ class CypherGraphStore(ABC):
 
     def _stored_hashes(self, ids: list[str]) -> dict[str, str]:
         rows = self._records(cypher.read_document_hashes(only_ids=True), {"ids": ids})
-        return {r["id"]: r["content_hash"] for r in rows if r["content_hash"] is not None}
+        return {r["id"]: r["content_hash"] for r in rows}
 
     def _edge_groups(self, keys: Iterable[EdgeKey]) -> dict[EdgeGroup, list[EdgeKey]]:
         """Edge keys by (type, source label, target label); groups and keys in order."""

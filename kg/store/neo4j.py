@@ -313,9 +313,9 @@ class Neo4jStore(CypherGraphStore):
         rows: Mapping[str, dict[str, Any]] | None = None,
     ) -> dict[str, dict[str, Any]] | None:
         by_label: dict[str, list[dict[str, Any]]] = defaultdict(list)
-        for eid, lbl in sorted(types.items()):
-            row = (rows or {}).get(eid) or {"name": None, "aliases": [], "wikidata": None}
-            by_label[lbl].append({**row, "id": eid})
+        for eid, lbl in sorted(types.items()):  # a batch's entity rows hold their id
+            row = rows.get(eid) if rows else None
+            by_label[lbl].append(row or {"id": eid, "name": None, "aliases": [], "wikidata": None})
         # one order for every writer: by type, then by id
         statements = [
             (cypher.lock_entities(lbl, self.dialect, create=create), {"rows": by_label[lbl]})
