@@ -80,12 +80,19 @@ MIN_PASSWORD_LENGTH = 8  # Neo4j's default dbms.security.auth_minimum_password_l
 MIN_JAVA = 17
 MAX_SUPPORTED_JAVA = 21  # Neo4j 5.26 supports Java 17 and 21
 
-# The JVM options Neo4j's own launch scripts use that matter for an embedded DBMS.
-# The --add-opens are also in the jar's manifest (honoured by `java -jar`); giving
-# them here as well keeps a `java -cp ...` launch working the same way.
+# The JVM options of Neo4j's own default configuration that matter for an embedded
+# DBMS (its TLS and diagnostic ones do not). The heap is pre-touched and, as Neo4j's
+# memory guide advises, starts at its maximum size (see start()): no pauses to grow
+# it under load. The --add-opens are also in the jar's manifest (honoured by
+# `java -jar`); giving them here as well keeps a `java -cp ...` launch working the
+# same way.
 JVM_FLAGS: tuple[str, ...] = (
     "-XX:+UseG1GC",
     "-XX:-OmitStackTraceInFastThrow",
+    "-XX:+AlwaysPreTouch",
+    "-XX:+UnlockExperimentalVMOptions",
+    "-XX:+TrustFinalNonStaticFields",
+    "-XX:+DisableExplicitGC",
     "-XX:+ExitOnOutOfMemoryError",
     "-Djdk.nio.maxCachedBufferSize=1024",
     "-Dio.netty.tryReflectionSetAccessible=true",
@@ -561,8 +568,9 @@ def start(
     """Start Neo4j on ``127.0.0.1:port`` with its home in ``data_dir``; return once Bolt answers.
 
     ``port=0`` lets the server pick a free port (see ``handle.port``).  ``password`` is the
-    password of user ``neo4j`` (at least 8 characters).  ``heap`` is the JVM's -Xmx (default
-    env KG_NEO4J_HEAP or 1g).  ``jar`` defaults to :func:`build_launcher`'s (built if needed).
+    password of user ``neo4j`` (at least 8 characters).  ``heap`` is the JVM's heap, initial
+    and maximum (default env KG_NEO4J_HEAP or 1g).  ``jar`` defaults to
+    :func:`build_launcher`'s (built if needed).
     The server runs in its own session, so it outlives the calling process until
     :func:`stop`.  On failure or timeout the server is killed and the error carries the
     tail of ``data_dir/kg-neo4j.log``.
@@ -598,7 +606,7 @@ def start(
     log_path = data_dir / LOG_FILE
     env = dict(os.environ)
     env[PASSWORD_ENV] = password
-    jvm_flags = [f"-Xmx{heap}", *JVM_FLAGS]
+    jvm_flags = [f"-Xms{heap}", f"-Xmx{heap}", *JVM_FLAGS]
     if java_major >= 23:  # Neo4j 5.26 still uses sun.misc.Unsafe; newer JDKs warn, then deny
         jvm_flags.append("--sun-misc-unsafe-memory-access=allow")
     cmd = [java_exe, *jvm_flags, "-jar", str(jar), str(data_dir), str(port)]
@@ -747,7 +755,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         help=f"java executable or JDK home (default ${JAVA_ENV}, $JAVA_HOME, ...)",
     )
     p_start.add_argument(
-        "--heap", default=None, help=f"JVM max heap (default ${HEAP_ENV} or {DEFAULT_HEAP})"
+        "--heap", default=None, help=f"JVM heap (default ${HEAP_ENV} or {DEFAULT_HEAP})"
     )
     p_start.add_argument(
         "--timeout", type=float, default=120, help="seconds to wait for Bolt (default 120)"

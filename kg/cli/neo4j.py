@@ -88,7 +88,9 @@ _data = click.option(
     help="Bolt port (default: KG_NEO4J_PORT or 7687; 0: any free port).",
 )
 @_data
-@click.option("--heap", default=None, help="JVM max heap (default: KG_NEO4J_HEAP or 1g).")
+@click.option(
+    "--heap", default=None, help="JVM heap, reserved at start (default: KG_NEO4J_HEAP or 1g)."
+)
 @click.option(
     "--timeout",
     type=click.FloatRange(min=1),
