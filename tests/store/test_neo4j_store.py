@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import logging
 import threading
 
 import pytest
@@ -252,6 +253,18 @@ def test_a_pipelined_statement_that_fails_fails_its_whole_transaction(
     with pytest.raises(QueryError, match="by zero"):
         neo4j_store._transaction(work)
     assert neo4j_store.query("MATCH (n:KgProbe) RETURN count(n)").rows == [[0]]
+
+
+def test_the_drivers_debug_log_shows_how_many_rows_not_the_rows(
+    neo4j_store: Neo4jStore, caplog: pytest.LogCaptureFixture
+) -> None:
+    docs = [_doc(f"d{i}", ("INVESTS_IN", f"org:a{i}", "org:b")) for i in range(50)]
+    with caplog.at_level(logging.DEBUG, logger="neo4j"):
+        neo4j_store.write(docs)
+    runs = [r.getMessage() for r in caplog.records if "C: RUN" in r.getMessage()]
+    assert any("<50 rows>" in m for m in runs)
+    assert not any("org:a1" in m for m in runs)
+    assert neo4j_store.stats().documents == 50
 
 
 # ---------------------------------------------------------------------- queries
