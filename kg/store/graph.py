@@ -68,6 +68,7 @@ class Batch:
     results: list[ExtractionResult]  # by id, each id once
     entities: dict[str, EntityRow]
     entity_rows: dict[str, dict[str, Any]]  # EntityRow.row() by id
+    entity_ids: dict[str, list[str]]  # by label, labels and ids in order
     edges: dict[EdgeKey, EdgeAggregate]
     edge_rows: dict[EdgeKey, dict[str, Any]]  # EdgeAggregate.row() by key
     documents: Any  # the store's rows for the Document nodes and their MENTIONS
@@ -151,14 +152,16 @@ class CypherGraphStore(ABC):
         *,
         create: bool,
         rows: Mapping[str, dict[str, Any]] | None = None,
-    ) -> dict[str, dict[str, Any]] | None:
+    ) -> Callable[[], dict[str, dict[str, Any]]] | None:
         """Take the write locks of entity nodes, ``types`` mapping id to label.
 
         ``create`` also creates the nodes not stored yet, with the properties of their
         ``rows`` (by id). A store that compares the nodes with their rows as it locks
-        them returns, by id, what the nodes that differ hold (``id``, ``name``,
-        ``aliases``, ``wikidata``): the others already hold their rows, and the batch
-        need not read or write them again. A store without locks returns None.
+        them returns a function that gives, by id, what the nodes that differ hold
+        (``id``, ``name``, ``aliases``, ``wikidata``): the others already hold their
+        rows, and the batch need not read or write them again. The statements may
+        still run when this returns (Neo4j pipelines them): the caller can send more
+        before it calls the function. A store without locks returns None.
         """
         return None
 
@@ -232,10 +235,14 @@ class CypherGraphStore(ABC):
         results = sorted(results, key=lambda r: r.id)
         entities = entity_rows(results)
         edges = aggregate_edges(results)
+        by_label: dict[str, list[str]] = defaultdict(list)
+        for i in sorted(entities):
+            by_label[entities[i].type].append(i)
         return Batch(
             results=results,
             entities=entities,
             entity_rows={i: row.row() for i, row in entities.items()},
+            entity_ids={lbl: by_label[lbl] for lbl in ENTITY_TYPES if lbl in by_label},
             edges=edges,
             edge_rows={key: edge.row() for key, edge in edges.items()},
             documents=self._document_rows(results),
@@ -244,7 +251,6 @@ class CypherGraphStore(ABC):
     def _write_batch(self, batch: Batch, then: Callable[[], None] | None = None) -> WriteStats:
         """Write one batch; runs inside its transaction. ``then`` is called when all
         is written, before the commit."""
-        d = self.dialect
         results = batch.results
         self._lock_documents([r.id for r in results], create=True)
         # Checked again under the locks: another writer may have stored them meanwhile.
@@ -257,27 +263,50 @@ class CypherGraphStore(ABC):
             batch = self._prepare(results)
         old = list(self.extractions(r.id for r in results if r.id in stored))
         types = {i: row.type for i, row in batch.entities.items()}
-        stale = self._lock_entities(
+        compared = self._lock_entities(
             {**{e.id: e.type.value for r in old for e in r.entities}, **types},
             create=True,
             rows=batch.entity_rows,
         )
         if old:  # a new version of a stored document replaces the old one's share
+            if compared is not None:
+                compared()  # what the lock read: changed by the retraction
             self._retract_locked(old)
-            stale = None  # and changed what the lock read
-        by_label: dict[str, list[str]] = defaultdict(list)
-        for i in sorted(batch.entities):
-            by_label[batch.entities[i].type].append(i)
-        for lbl in ENTITY_TYPES:
-            ids = by_label.get(lbl)
-            if not ids:
-                continue
-            if stale is None:  # nothing compared them yet: read the stored aliases
+            compared = None
+        if compared is None:  # the entities first: the documents' MENTIONS need them
+            self._write_entities(batch, None)
+            self._write_documents(batch.documents)
+        else:  # the lock created the missing entities: the documents need not wait
+            self._write_documents(batch.documents)
+            self._write_entities(batch, compared())
+        self._merge_edges(batch.edges, batch.edge_rows)
+        if then is not None:
+            then()
+        return WriteStats(
+            documents_written=len(results),
+            documents_skipped=len(unchanged),
+            documents_replaced=len(old),
+            entities=len(batch.entities),
+            relationships=len(batch.edges),
+            relation_mentions=sum(len(r.relations) for r in results),
+        )
+
+    def _write_entities(self, batch: Batch, stale: Mapping[str, dict[str, Any]] | None) -> None:
+        """Write the batch's entity rows, merged with the aliases stored.
+
+        ``stale`` is what the entity lock found differing from the rows (the others
+        hold their rows already); None: nothing compared them, all are read and written.
+        """
+        for lbl, ids in batch.entity_ids.items():
+            found: Mapping[str, dict[str, Any]]
+            if stale is None:  # read the stored aliases
                 found = {
                     rec["id"]: rec
-                    for rec in self._records(cypher.read_entity_aliases(lbl, d), {"ids": ids})
+                    for rec in self._records(
+                        cypher.read_entity_aliases(lbl, self.dialect), {"ids": ids}
+                    )
                 }
-            else:  # the rest hold their rows already
+            else:
                 found = stale
                 ids = [i for i in ids if i in stale]
             rows = []
@@ -291,19 +320,7 @@ class CypherGraphStore(ABC):
             if stale is not None:  # merged with what is stored, a row may hold nothing new
                 rows = [row for row in rows if not _holds(stale[row["id"]], row)]
             if rows:
-                self._write(cypher.upsert_entities(lbl, d), {"rows": rows})
-        self._write_documents(batch.documents)
-        self._merge_edges(batch.edges, batch.edge_rows)
-        if then is not None:
-            then()
-        return WriteStats(
-            documents_written=len(results),
-            documents_skipped=len(unchanged),
-            documents_replaced=len(old),
-            entities=len(batch.entities),
-            relationships=len(batch.edges),
-            relation_mentions=sum(len(r.relations) for r in results),
-        )
+                self._write(cypher.upsert_entities(lbl, self.dialect), {"rows": rows})
 
     def _document_rows(self, results: list[ExtractionResult]) -> Any:
         """What :meth:`_write_documents` writes for ``results``: Document rows, and
@@ -392,9 +409,11 @@ class CypherGraphStore(ABC):
         self._lock_documents(ids, create=False)
         gone = list(self.extractions(ids))
         if gone:
-            self._lock_entities(
+            locked = self._lock_entities(
                 {e.id: e.type.value for r in gone for e in r.entities}, create=False
             )
+            if locked is not None:
+                locked()
             self._retract_locked(gone)
         return len(gone)
 

@@ -304,10 +304,20 @@ class Neo4jStore(CypherGraphStore):
     ) -> list[list[dict[str, Any]]]:
         if self._tx is None:
             return super()._records_each(statements)
+        return self._send_each(statements)()
+
+    def _send_each(
+        self, statements: Iterable[tuple[str, Mapping[str, Any]]]
+    ) -> Callable[[], list[list[dict[str, Any]]]]:
+        """Send statements of the open transaction; return the function that reads
+        their records (and raises their errors)."""
+        assert self._tx is not None
         results = [
             self._tx.run(_PLANNED_ONCE + query, _parameters(params)) for query, params in statements
         ]
-        return [[{k: _plain(v) for k, v in rec.items()} for rec in result] for result in results]
+        return lambda: [
+            [{k: _plain(v) for k, v in rec.items()} for rec in result] for result in results
+        ]
 
     def _records(self, query: str, params: Mapping[str, Any] | None = None) -> list[dict[str, Any]]:
         keys, rows = self._execute(query, params)
@@ -342,7 +352,7 @@ class Neo4jStore(CypherGraphStore):
         *,
         create: bool,
         rows: Mapping[str, dict[str, Any]] | None = None,
-    ) -> dict[str, dict[str, Any]] | None:
+    ) -> Callable[[], dict[str, dict[str, Any]]]:
         by_label: dict[str, list[dict[str, Any]]] = defaultdict(list)
         for eid, lbl in sorted(types.items()):  # a batch's entity rows hold their id
             row = rows.get(eid) if rows else None
@@ -353,7 +363,8 @@ class Neo4jStore(CypherGraphStore):
             for lbl in ENTITY_TYPES
             if by_label.get(lbl)
         ]
-        return {rec["id"]: rec for recs in self._records_each(statements) for rec in recs}
+        sent = self._send_each(statements)
+        return lambda: {rec["id"]: rec for recs in sent() for rec in recs}
 
     # ------------------------------------------------------------------ writes
     def _document_rows(self, results: list[ExtractionResult]) -> list[dict[str, Any]]:
