@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import csv
 import datetime as dt
 import json
@@ -82,6 +83,8 @@ def _plain(value: Any) -> Any:
         return value.isoformat()
     if hasattr(value, "iso_format"):  # neo4j temporal types
         return value.iso_format()
+    if isinstance(value, bytes | bytearray):  # e.g. a Neo4j document's packed extraction
+        return base64.b64encode(value).decode("ascii")
     return value
 
 
@@ -108,6 +111,8 @@ def emit_rows(columns: Sequence[str], rows: Sequence[Sequence[Any]], *, fmt: str
 
 
 def _cell(value: Any) -> str:
+    if isinstance(value, bytes | bytearray):
+        return f"<{len(value):,} bytes>"
     value = _plain(value)
     if value is None:
         return ""

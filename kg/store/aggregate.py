@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import zlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -37,7 +38,9 @@ __all__ = [
     "document_row",
     "entity_rows",
     "mention_rows",
+    "packed_extraction",
     "stored_relationship",
+    "unpacked_extraction",
 ]
 
 MAX_EVIDENCE = 5
@@ -256,8 +259,27 @@ def mention_rows(result: ExtractionResult) -> list[dict[str, Any]]:
     ]
 
 
-def document_row(r: ExtractionResult) -> dict[str, Any]:
-    """A Document node's properties; the extraction itself is kept for retraction."""
+def packed_extraction(r: ExtractionResult) -> bytes:
+    """An extraction result as a store may keep it compactly: compressed JSON.
+
+    A document's extraction is its largest property (the sample articles' median is
+    7 KB of JSON, much of it repeated keys) and it is only read back whole, to
+    retract the document. Compressed (zlib, fastest level: about 35 us per document)
+    it is a quarter of that.
+    """
+    return zlib.compress(r.model_dump_json().encode(), 1)
+
+
+def unpacked_extraction(stored: str | bytes) -> ExtractionResult:
+    """The extraction result stored as JSON text or as :func:`packed_extraction` bytes."""
+    if isinstance(stored, bytes | bytearray):
+        stored = zlib.decompress(stored)
+    return ExtractionResult.model_validate_json(stored)
+
+
+def document_row(r: ExtractionResult, *, packed: bool = False) -> dict[str, Any]:
+    """A Document node's properties; the extraction itself is kept for retraction
+    (as JSON text, or ``packed``: see :func:`packed_extraction`)."""
     return {
         "id": r.id,
         "title": r.title,
@@ -265,7 +287,7 @@ def document_row(r: ExtractionResult) -> dict[str, Any]:
         "source": r.source,
         "path": r.path,
         "content_hash": r.content_hash,
-        "extraction": r.model_dump_json(),
+        "extraction": packed_extraction(r) if packed else r.model_dump_json(),
         "n_entities": len(r.entities),
         "n_relations": len(r.relations),
     }

@@ -41,6 +41,7 @@ from kg.store.aggregate import (
     entity_rows,
     mention_rows,
     stored_relationship,
+    unpacked_extraction,
 )
 from kg.store.base import GraphStats, QueryResult, StoredEntity, StoredRelationship, WriteStats
 
@@ -396,8 +397,8 @@ class CypherGraphStore(ABC):
             if not ids:
                 return
             rows = self._run(cypher.read_extractions(only_ids=True), {"ids": ids})
-        for (text,) in rows:
-            yield ExtractionResult.model_validate_json(text)
+        for (stored,) in rows:
+            yield unpacked_extraction(stored)
 
     def retract(self, doc_ids: Iterable[str]) -> int:
         ids = sorted(set(doc_ids))

@@ -13,6 +13,9 @@ processes may write at once: a batch first locks its documents and entities in i
 order, so writers that share entities wait for each other instead of overwriting
 each other's aggregates, and never deadlock on the way. No APOC is needed.
 
+A Document keeps its extraction result, to retract it later, as compressed JSON
+bytes (``extraction``; graphs that hold it as JSON text read the same).
+
 Dates (``published``, ``first_seen``, ``last_seen``) are stored as Neo4j ``DATE``
 and read back as :class:`datetime.date`; query results hold plain Python values
 (nodes and relationships as dicts keyed like the embedded store's: ``_ID``,
@@ -371,7 +374,7 @@ class Neo4jStore(CypherGraphStore):
         rows = []
         for r in results:
             mentions = {m["e"]: m for m in mention_rows(r)}
-            row = document_row(r)
+            row = document_row(r, packed=True)
             row["mentions"] = [
                 {"e": e, "count": m["count"], "forms": m["forms"]}
                 for e, m in sorted(mentions.items())

@@ -260,6 +260,28 @@ def test_load_extraction_file_into_neo4j(
     assert f"0 documents written, {len(news_results)} already stored" in again.out
 
 
+@pytest.mark.neo4j
+def test_query_prints_whole_document_nodes_in_every_format(
+    run: Runner,
+    neo4j_server: Neo4jServer,
+    neo4j_store: Neo4jStore,
+    news_results: list[ExtractionResult],
+) -> None:
+    """A Document node holds its extraction as bytes: every output format shows it."""
+    neo4j_store.write(news_results[:2])
+    env = neo4j_server.env() | {"KG_STORE": "neo4j"}
+    docs = "MATCH (d:Document) RETURN d, d.extraction AS x ORDER BY d.id"
+    table = run("query", docs, env=env)
+    assert table.code == 0, table
+    assert " bytes>" in table.out
+    as_json = run("query", docs, "--json", env=env)
+    assert as_json.code == 0, as_json
+    rows = json.loads(as_json.out)
+    assert rows[0]["d"]["id"] == news_results[0].id
+    assert rows[0]["x"] == rows[0]["d"]["extraction"] and isinstance(rows[0]["x"], str)
+    assert run("query", docs, "--csv", env=env).code == 0
+
+
 # -------------------------------------------------------------------- kg sync
 @pytest.mark.neo4j
 def test_sync_makes_neo4j_equal_to_the_embedded_graph(

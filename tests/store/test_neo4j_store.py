@@ -255,6 +255,28 @@ def test_a_pipelined_statement_that_fails_fails_its_whole_transaction(
     assert neo4j_store.query("MATCH (n:KgProbe) RETURN count(n)").rows == [[0]]
 
 
+def test_extractions_are_stored_compressed_and_json_text_still_reads(
+    neo4j_store: Neo4jStore,
+) -> None:
+    """Graphs written before extractions were compressed keep working: read, retract."""
+    first, second = (
+        _doc("d1", ("INVESTS_IN", "org:a", "org:b")),
+        _doc("d2", ("INVESTS_IN", "org:a", "org:b")),
+    )
+    neo4j_store.write([first, second])
+    (stored,) = neo4j_store.query("MATCH (d:Document {id: 'd1'}) RETURN d.extraction").rows[0]
+    assert isinstance(stored, bytes) and len(stored) < len(first.model_dump_json())
+    neo4j_store.query(
+        "MATCH (d:Document {id: 'd1'}) SET d.extraction = $text",
+        {"text": first.model_dump_json()},
+        write=True,
+    )
+    assert list(neo4j_store.extractions(["d1", "d2"])) == [first, second]
+    assert neo4j_store.retract(["d1"]) == 1
+    (invests,) = neo4j_store.relationships()
+    assert (invests.support, invests.documents) == (1, ["d2"])
+
+
 def test_the_drivers_debug_log_shows_how_many_rows_not_the_rows(
     neo4j_store: Neo4jStore, caplog: pytest.LogCaptureFixture
 ) -> None:
