@@ -1,6 +1,6 @@
 """How fast kg writes relationships into Neo4j, against a row-at-a-time baseline.
 
-    python benchmarks/neo4j_write.py [--relationships 100000] [--baseline-rows 5000]
+    python benchmarks/neo4j_write.py [--relationships 100000] [--baseline-rows 5000] [--rounds 5]
 
 Loads synthetic extraction results (10 relationships per document, between
 entities drawn from a pool, with their mentions and evidence) into a real Neo4j:
@@ -23,15 +23,18 @@ A third figure is a reference for the two: a bare ``UNWIND $rows ... MERGE`` of 
 same relationships and their entities, with none of the rest (documents, mentions,
 aliases, aggregation): about the fastest a batched loader can write them here.
 
-All are measured after a warm-up (``--warmup`` relationships written every way,
-then wiped): a fresh JVM runs several times slower for its first minute, and its
+All are measured after a warm-up in which each writes as much as it is then
+measured on (``--warmup`` relationships, the baseline at most ``--baseline-rows``),
+then wiped: a fresh JVM runs several times slower for its first minute, and its
 compiler keeps a core busy for longer. Measured: of the CPU seconds the server spent
 on the batched load, the JIT compiler took 12 of 30 after 10,000 relationships of
-warm-up, 7 of 24 after 50,000, 1 of 18 after 210,000. The default warm-up is one load
-of the measured size. The baseline is measured after the batched writer, on a JVM
-warm by then.
+warm-up, 7 of 24 after 50,000, 1 of 18 after 210,000. The baseline's own code path
+warms too: after 2,000 rows of warm-up it wrote 262, 349, 385, 387 and 375 rows/s
+in five rounds. Then each writer is measured ``--rounds`` times, in rounds that
+alternate their order, into an emptied database each time, and the medians compared.
 
-Prints rows (relationships) per second for each and the ratios. Not a test.
+Prints rows (relationships) per second for each (the median of the rounds, and
+every round's) and the ratios. Not a test.
 """
 
 from __future__ import annotations
@@ -42,6 +45,7 @@ import gc
 import hashlib
 import random
 import secrets
+import statistics
 import sys
 import tempfile
 import time
@@ -223,6 +227,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--baseline-rows", type=int, default=5_000)
     parser.add_argument("--batch-size", type=int, default=None, help="documents per transaction")
     parser.add_argument(
+        "--rounds", type=int, default=5, help="measurements of each writer (median reported)"
+    )
+    parser.add_argument(
         "--warmup",
         type=int,
         default=None,
@@ -230,6 +237,8 @@ def main(argv: list[str] | None = None) -> int:
         "(default: as many as --relationships)",
     )
     args = parser.parse_args(argv)
+    if args.rounds < 1:
+        parser.error("--rounds must be at least 1")
 
     settings = get_settings()
     with ExitStack() as stack:
@@ -270,40 +279,59 @@ def main(argv: list[str] | None = None) -> int:
             print("warming up ...", file=sys.stderr)
             warmup = list(synthetic(warmup_rels, seed=1))
             store.write(warmup)
-            run_baseline(driver, database, baseline_rows(warmup, min(warmup_rels // 20, 2_000)))
+            run_baseline(driver, database, baseline_rows(warmup, min(warmup_rels, len(rows))))
             wipe(driver, database)
             run_bare(driver, database, baseline_rows(warmup, warmup_rels))
             wipe(driver, database)
             del warmup
-        started = time.perf_counter()
-        stats = store.write(results)
-        batched_s = time.perf_counter() - started
-        edges = sum(store.stats().relationships.values())
+        # Rounds alternate the writers' order, so that neither is always measured on
+        # a JVM the other has just warmed (or left garbage in); medians over rounds.
+        times: dict[str, list[float]] = {"batched": [], "baseline": [], "bare": []}
+        for k in range(args.rounds):
+            order = ["batched", "baseline", "bare"]
+            for name in order if k % 2 == 0 else order[::-1]:
+                wipe(driver, database)
+                if name == "batched":
+                    started = time.perf_counter()
+                    stats = store.write(results)
+                    times[name].append(time.perf_counter() - started)
+                    edges = sum(store.stats().relationships.values())
+                elif name == "baseline":
+                    times[name].append(run_baseline(driver, database, rows))
+                else:
+                    times[name].append(run_bare(driver, database, bare_rows))
+                print(f"  round {k + 1}: {name} {times[name][-1]:.1f} s", file=sys.stderr)
+        wipe(driver, database)
 
-        wipe(driver, database)
-        baseline_s = run_baseline(driver, database, rows)
-        wipe(driver, database)
-        bare_s = run_bare(driver, database, bare_rows)
-        wipe(driver, database)
+    rate = {
+        "batched": [n_rels / t for t in times["batched"]],
+        "baseline": [len(rows) / t for t in times["baseline"]],
+        "bare": [n_rels / t for t in times["bare"]],
+    }
+    batched, baseline, bare = (statistics.median(rate[k]) for k in ("batched", "baseline", "bare"))
+    per_round = [a / b for a, b in zip(rate["batched"], rate["baseline"], strict=True)]
 
-    batched = n_rels / batched_s
-    baseline = len(rows) / baseline_s
-    print(f"Neo4j write benchmark on {where}")
+    def runs(name: str) -> str:
+        return ", ".join(f"{r:,.0f}" for r in rate[name])
+
+    print(f"Neo4j write benchmark on {where}; median of {args.rounds} rounds (rows/s per round)")
     print(
         f"  batched  (Neo4jStore.write, {store.batch_size} documents per transaction): "
         f"{n_rels:,} relationships ({edges:,} distinct edges, {stats.entities:,} entity "
-        f"rows, {stats.documents_written:,} documents) in {batched_s:.1f} s = "
-        f"{batched:,.0f} rows/s"
+        f"rows, {stats.documents_written:,} documents) at {batched:,.0f} rows/s "
+        f"({runs('batched')})"
     )
     print(
         f"  baseline (one auto-commit MERGE query per row, measured on the first "
-        f"{len(rows):,} rows): {baseline_s:.1f} s = {baseline:,.0f} rows/s"
+        f"{len(rows):,} rows): {baseline:,.0f} rows/s ({runs('baseline')})"
     )
-    print(f"  ratio: batched is {batched / baseline:.1f}x the baseline")
-    bare = n_rels / bare_s
+    print(
+        f"  ratio: batched is {batched / baseline:.1f}x the baseline "
+        f"(round by round: {', '.join(f'{r:.1f}x' for r in per_round)})"
+    )
     print(
         f"  reference (bare UNWIND MERGE of the same relationships and their entities, "
-        f"{BARE_ROWS:,} per transaction, nothing else): {bare_s:.1f} s = {bare:,.0f} rows/s "
+        f"{BARE_ROWS:,} per transaction, nothing else): {bare:,.0f} rows/s ({runs('bare')}) "
         f"= {bare / baseline:.1f}x the baseline; the batched writer does "
         f"{batched / bare:.0%} of its rate"
     )
