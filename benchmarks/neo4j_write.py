@@ -303,11 +303,8 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"  round {k + 1}: {name} {times[name][-1]:.1f} s", file=sys.stderr)
         wipe(driver, database)
 
-    rate = {
-        "batched": [n_rels / t for t in times["batched"]],
-        "baseline": [len(rows) / t for t in times["baseline"]],
-        "bare": [n_rels / t for t in times["bare"]],
-    }
+    measured_rows = {"batched": n_rels, "baseline": len(rows), "bare": n_rels}
+    rate = {name: [measured_rows[name] / t for t in ts] for name, ts in times.items()}
     batched, baseline, bare = (statistics.median(rate[k]) for k in ("batched", "baseline", "bare"))
     per_round = [a / b for a, b in zip(rate["batched"], rate["baseline"], strict=True)]
 
