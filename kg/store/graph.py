@@ -45,7 +45,7 @@ from kg.store.aggregate import (
 )
 from kg.store.base import GraphStats, QueryResult, StoredEntity, StoredRelationship, WriteStats
 
-__all__ = ["Batch", "CypherGraphStore"]
+__all__ = ["Batch", "CypherGraphStore", "lock_rows"]
 
 T = TypeVar("T")
 EdgeGroup = tuple[str, str, str]  # (relation type, source label, target label)
@@ -70,6 +70,7 @@ class Batch:
     entities: dict[str, EntityRow]
     entity_rows: dict[str, dict[str, Any]]  # EntityRow.row() by id
     entity_ids: dict[str, list[str]]  # by label, labels and ids in order
+    locks: dict[str, list[dict[str, Any]]]  # lock_rows() of the entities
     edges: dict[EdgeKey, EdgeAggregate]
     edge_rows: dict[EdgeKey, dict[str, Any]]  # EdgeAggregate.row() by key
     documents: Any  # the store's rows for the Document nodes and their MENTIONS
@@ -82,6 +83,22 @@ def _submit_once(
     transaction calls this again)."""
     if not futures:
         futures.append(pool.submit(fn, *args))
+
+
+def lock_rows(
+    types: Mapping[str, str], rows: Mapping[str, dict[str, Any]] | None = None
+) -> dict[str, list[dict[str, Any]]]:
+    """The rows of an entity lock: by label in :data:`ENTITY_TYPES` order, each label's
+    by id (the one order every writer takes locks in); ``types`` maps id to label.
+
+    An id with a row in ``rows`` locks with it (and creates the entity from it); the
+    others with their id alone.
+    """
+    by_label: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for eid, lbl in sorted(types.items()):
+        row = rows.get(eid) if rows else None
+        by_label[lbl].append(row or {"id": eid, "name": None, "aliases": [], "wikidata": None})
+    return {lbl: by_label[lbl] for lbl in ENTITY_TYPES if by_label.get(lbl)}
 
 
 def _holds(stored: Mapping[str, Any] | None, row: Mapping[str, Any]) -> bool:
@@ -148,16 +165,12 @@ class CypherGraphStore(ABC):
         """
 
     def _lock_entities(
-        self,
-        types: Mapping[str, str],
-        *,
-        create: bool,
-        rows: Mapping[str, dict[str, Any]] | None = None,
+        self, rows: Mapping[str, list[dict[str, Any]]], *, create: bool
     ) -> Callable[[], dict[str, dict[str, Any]]] | None:
-        """Take the write locks of entity nodes, ``types`` mapping id to label.
+        """Take the write locks of entity nodes: ``rows`` from :func:`lock_rows`.
 
         ``create`` also creates the nodes not stored yet, with the properties of their
-        ``rows`` (by id). A store that compares the nodes with their rows as it locks
+        rows. A store that compares the nodes with their rows as it locks
         them returns a function that gives, by id, what the nodes that differ hold
         (``id``, ``name``, ``aliases``, ``wikidata``): the others already hold their
         rows, and the batch need not read or write them again. The statements may
@@ -236,14 +249,14 @@ class CypherGraphStore(ABC):
         results = sorted(results, key=lambda r: r.id)
         entities = entity_rows(results)
         edges = aggregate_edges(results)
-        by_label: dict[str, list[str]] = defaultdict(list)
-        for i in sorted(entities):
-            by_label[entities[i].type].append(i)
+        rows = {i: row.row() for i, row in entities.items()}
+        locks = lock_rows({i: row.type for i, row in entities.items()}, rows)
         return Batch(
             results=results,
             entities=entities,
-            entity_rows={i: row.row() for i, row in entities.items()},
-            entity_ids={lbl: by_label[lbl] for lbl in ENTITY_TYPES if lbl in by_label},
+            entity_rows=rows,
+            entity_ids={lbl: [row["id"] for row in locked] for lbl, locked in locks.items()},
+            locks=locks,
             edges=edges,
             edge_rows={key: edge.row() for key, edge in edges.items()},
             documents=self._document_rows(results),
@@ -263,12 +276,14 @@ class CypherGraphStore(ABC):
                 return WriteStats(documents_skipped=len(unchanged))
             batch = self._prepare(results)
         old = list(self.extractions(r.id for r in results if r.id in stored))
-        types = {i: row.type for i, row in batch.entities.items()}
-        compared = self._lock_entities(
-            {**{e.id: e.type.value for r in old for e in r.entities}, **types},
-            create=True,
-            rows=batch.entity_rows,
-        )
+        locks = batch.locks
+        if old:  # their entities too, in the one order
+            types = {i: row.type for i, row in batch.entities.items()}
+            locks = lock_rows(
+                {**{e.id: e.type.value for r in old for e in r.entities}, **types},
+                batch.entity_rows,
+            )
+        compared = self._lock_entities(locks, create=True)
         if old:  # a new version of a stored document replaces the old one's share
             if compared is not None:
                 compared()  # what the lock read: changed by the retraction
@@ -277,10 +292,13 @@ class CypherGraphStore(ABC):
         if compared is None:  # the entities first: the documents' MENTIONS need them
             self._write_entities(batch, None)
             self._write_documents(batch.documents)
-        else:  # the lock created the missing entities: the documents need not wait
+            self._merge_edges(batch)()
+        else:  # the lock created the missing entities: the documents and edges need
+            # not wait for what it found
             self._write_documents(batch.documents)
+            merged = self._merge_edges(batch)
             self._write_entities(batch, compared())
-        self._merge_edges(batch.edges, batch.edge_rows)
+            merged()
         if then is not None:
             then()
         return WriteStats(
@@ -366,16 +384,20 @@ class CypherGraphStore(ABC):
                 found[agg.key] = agg
         return found
 
-    def _merge_edges(
-        self, edges: Mapping[EdgeKey, EdgeAggregate], rows: Mapping[EdgeKey, dict[str, Any]]
-    ) -> None:
-        """Add ``edges`` (with their ``rows``) to what is stored: merged into existing
-        edges, new ones created. Neither mapping is changed."""
+    def _merge_edges(self, batch: Batch) -> Callable[[], None]:
+        """Add the batch's edges to what is stored: merged into existing edges, new
+        ones created; the batch is not changed.
+
+        A store may send the statements and return before they ran (Neo4j): the
+        function returned then finishes the work, and the statements sent in between
+        must not touch the batch's edges.
+        """
         merged = {}
-        for key, old in self._read_edges(edges).items():
-            old.merge(edges[key])
+        for key, old in self._read_edges(batch.edges).items():
+            old.merge(batch.edges[key])
             merged[key] = old.row()
-        self._put_rows({**rows, **merged})
+        self._put_rows({**batch.edge_rows, **merged})
+        return lambda: None
 
     def _put_edges(self, edges: Iterable[EdgeAggregate]) -> None:
         self._put_rows({e.key: e.row() for e in edges})
@@ -411,7 +433,7 @@ class CypherGraphStore(ABC):
         gone = list(self.extractions(ids))
         if gone:
             locked = self._lock_entities(
-                {e.id: e.type.value for r in gone for e in r.entities}, create=False
+                lock_rows({e.id: e.type.value for r in gone for e in r.entities}), create=False
             )
             if locked is not None:
                 locked()

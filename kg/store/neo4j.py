@@ -27,7 +27,6 @@ The password is only handed to the driver: no message, repr or log line shows it
 from __future__ import annotations
 
 import re
-from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any, TypeVar
 
@@ -46,12 +45,11 @@ from neo4j.graph import Node, Path, Relationship
 
 from kg.errors import ConfigError, QueryError, StoreError, StoreUnavailableError
 from kg.models import ExtractionResult
-from kg.ontology import ENTITY_TYPES
 from kg.settings import Settings
 from kg.store import cypher
-from kg.store.aggregate import EdgeAggregate, EdgeKey, document_row, mention_rows
+from kg.store.aggregate import EdgeAggregate, document_row, mention_rows
 from kg.store.base import QueryResult
-from kg.store.graph import CypherGraphStore
+from kg.store.graph import Batch, CypherGraphStore
 
 __all__ = ["BATCH_SIZE", "Neo4jStore", "redact_uri"]
 
@@ -350,23 +348,12 @@ class Neo4jStore(CypherGraphStore):
             self._write(cypher.lock_documents(create=create), {"ids": sorted(ids)})
 
     def _lock_entities(
-        self,
-        types: Mapping[str, str],
-        *,
-        create: bool,
-        rows: Mapping[str, dict[str, Any]] | None = None,
+        self, rows: Mapping[str, list[dict[str, Any]]], *, create: bool
     ) -> Callable[[], dict[str, dict[str, Any]]]:
-        by_label: dict[str, list[dict[str, Any]]] = defaultdict(list)
-        for eid, lbl in sorted(types.items()):  # a batch's entity rows hold their id
-            row = rows.get(eid) if rows else None
-            by_label[lbl].append(row or {"id": eid, "name": None, "aliases": [], "wikidata": None})
-        # one order for every writer: by type, then by id
-        statements = [
-            (cypher.lock_entities(lbl, self.dialect, create=create), {"rows": by_label[lbl]})
-            for lbl in ENTITY_TYPES
-            if by_label.get(lbl)
-        ]
-        sent = self._send_each(statements)
+        sent = self._send_each(
+            (cypher.lock_entities(lbl, self.dialect, create=create), {"rows": locked})
+            for lbl, locked in rows.items()
+        )
         return lambda: {rec["id"]: rec for recs in sent() for rec in recs}
 
     # ------------------------------------------------------------------ writes
@@ -385,21 +372,24 @@ class Neo4jStore(CypherGraphStore):
     def _write_documents(self, rows: list[dict[str, Any]]) -> None:
         self._write(cypher.upsert_documents_with_mentions(), {"rows": rows})
 
-    def _merge_edges(
-        self, edges: Mapping[EdgeKey, EdgeAggregate], rows: Mapping[EdgeKey, dict[str, Any]]
-    ) -> None:
-        groups = self._edge_groups(edges)
-        found = self._records_each(
+    def _merge_edges(self, batch: Batch) -> Callable[[], None]:
+        groups = self._edge_groups(batch.edges)
+        rows = batch.edge_rows
+        sent = self._send_each(
             (cypher.create_or_read_edges(rtype, src, tgt), {"rows": [rows[k] for k in group]})
             for (rtype, src, tgt), group in groups.items()
         )
-        stored: list[EdgeAggregate] = []
-        for (rtype, _, _), recs in zip(groups, found, strict=True):
-            for rec in recs:
-                old = EdgeAggregate.from_row(rtype, rec)
-                old.merge(edges[old.key])
-                stored.append(old)
-        self._put_edges(stored)
+
+        def finish() -> None:  # the edges that were stored come back, to be merged
+            stored: list[EdgeAggregate] = []
+            for (rtype, _, _), recs in zip(groups, sent(), strict=True):
+                for rec in recs:
+                    old = EdgeAggregate.from_row(rtype, rec)
+                    old.merge(batch.edges[old.key])
+                    stored.append(old)
+            self._put_edges(stored)
+
+        return finish
 
     # ------------------------------------------------------------------- query
     def _query(self, text: str, params: Mapping[str, Any], *, write: bool) -> QueryResult:
