@@ -36,6 +36,7 @@ __all__ = [
     "aggregate_edges",
     "best_evidence",
     "document_row",
+    "edge_key",
     "entity_rows",
     "mention_rows",
     "packed_extraction",
