@@ -129,18 +129,11 @@ class CypherGraphStore(ABC):
 
         A store may send it and go on without waiting for it (Neo4j): its errors then
         surface with a later statement of the transaction, or with its commit. It may
-        also keep the statement's first plan (Neo4j): statements run this way and by
-        :meth:`_records_each` find nodes by id only (index hints, MERGE on a uniqueness
-        constraint), so no plan is better than another as the graph grows.
+        also keep the statement's first plan (Neo4j): statements run this way find nodes
+        by id only (index hints, MERGE on a uniqueness constraint), so no plan is better
+        than another as the graph grows.
         """
         self._run(query, params)
-
-    def _records_each(
-        self, statements: Iterable[tuple[str, Mapping[str, Any]]]
-    ) -> list[list[dict[str, Any]]]:
-        """The records of several statements, run in order; a store may send them all
-        before it reads the first one's (and keep their plans, as :meth:`_write`)."""
-        return [self._records(query, params) for query, params in statements]
 
     @abstractmethod
     def _transaction(self, work: Callable[[], T]) -> T:

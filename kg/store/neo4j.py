@@ -300,13 +300,6 @@ class Neo4jStore(CypherGraphStore):
         else:  # read (and any error raised) by the next statement, or by the commit
             self._tx.run(_PLANNED_ONCE + query, _parameters(params))
 
-    def _records_each(
-        self, statements: Iterable[tuple[str, Mapping[str, Any]]]
-    ) -> list[list[dict[str, Any]]]:
-        if self._tx is None:
-            return super()._records_each(statements)
-        return self._send_each(statements)()
-
     def _send_each(
         self, statements: Iterable[tuple[str, Mapping[str, Any]]]
     ) -> Callable[[], list[list[dict[str, Any]]]]:
