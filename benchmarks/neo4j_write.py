@@ -182,8 +182,10 @@ def baseline_documents(
                 {
                     "type": rtype,
                     "doc": r.id,
-                    **{f"{end}": entities[i].row() for end, i in (("s", s), ("t", t))},
-                    **{f"m{end}": mentions[i] for end, i in (("s", s), ("t", t))},
+                    "s": entities[s].row(),
+                    "t": entities[t].row(),
+                    "ms": mentions[s],
+                    "mt": mentions[t],
                     "props": props,
                     "date": date,
                 }
