@@ -69,8 +69,7 @@ class Batch:
     results: list[ExtractionResult]  # by id, each id once
     entities: dict[str, EntityRow]
     entity_rows: dict[str, dict[str, Any]]  # EntityRow.row() by id
-    entity_ids: dict[str, list[str]]  # by label, labels and ids in order
-    locks: dict[str, list[dict[str, Any]]]  # lock_rows() of the entities
+    locks: dict[str, list[dict[str, Any]]]  # lock_rows() of the entities: by label, by id
     edges: dict[EdgeKey, EdgeAggregate]
     edge_rows: dict[EdgeKey, dict[str, Any]]  # EdgeAggregate.row() by key
     documents: Any  # the store's rows for the Document nodes and their MENTIONS
@@ -248,7 +247,6 @@ class CypherGraphStore(ABC):
             results=results,
             entities=entities,
             entity_rows=rows,
-            entity_ids={lbl: [row["id"] for row in locked] for lbl, locked in locks.items()},
             locks=locks,
             edges=edges,
             edge_rows={key: edge.row() for key, edge in edges.items()},
@@ -309,7 +307,8 @@ class CypherGraphStore(ABC):
         ``stale`` is what the entity lock found differing from the rows (the others
         hold their rows already); None: nothing compared them, all are read and written.
         """
-        for lbl, ids in batch.entity_ids.items():
+        for lbl, locked in batch.locks.items():
+            ids = [row["id"] for row in locked]
             found: Mapping[str, dict[str, Any]]
             if stale is None:  # read the stored aliases
                 found = {
