@@ -82,7 +82,6 @@ from kg.store.neo4j import Neo4jStore
 
 RELATIONS_PER_DOC = 10
 BARE_ROWS = 5_000  # relationships per transaction of the bare reference writer
-EDGES_ONLY_PROPERTIES = 8  # set by the edges-only writers (see edge_rows)
 # (type, source type, target type): pairs the ontology allows.
 SHAPES = [
     ("INVESTS_IN", EntityType.ORGANIZATION, EntityType.ORGANIZATION),
@@ -456,7 +455,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     print(
         f"  reference: row at a time, edges only (one auto-commit MERGE query per "
-        f"relationship: its two entities and the relationship with {EDGES_ONLY_PROPERTIES} "
+        f"relationship: its two entities and the relationship with a few of its "
         f"properties, no documents, mentions, aliases or aggregation): "
         f"{median['edges-only']:,.0f} rows/s ({runs('edges-only')}); batched is "
         f"{batched / median['edges-only']:.1f}x this"
