@@ -72,7 +72,7 @@ class Batch:
     locks: dict[str, list[dict[str, Any]]]  # lock_rows() of the entities: by label, by id
     edges: dict[EdgeKey, EdgeAggregate]
     edge_rows: dict[EdgeKey, dict[str, Any]]  # EdgeAggregate.row() by key
-    documents: Any  # the store's rows for the Document nodes and their MENTIONS
+    store_rows: Any = None  # what the store's own statements take (_store_rows)
 
 
 def _submit_once(
@@ -156,20 +156,14 @@ class CypherGraphStore(ABC):
         locks ids not stored yet (the batch is about to create them).
         """
 
-    def _lock_entities(
+    def _lock_entities(  # noqa: B027
         self, rows: Mapping[str, list[dict[str, Any]]], *, create: bool
-    ) -> Callable[[], dict[str, dict[str, Any]]] | None:
+    ) -> None:
         """Take the write locks of entity nodes: ``rows`` from :func:`lock_rows`.
 
         ``create`` also creates the nodes not stored yet, with the properties of their
-        rows. A store that compares the nodes with their rows as it locks
-        them returns a function that gives, by id, what the nodes that differ hold
-        (``id``, ``name``, ``aliases``, ``wikidata``): the others already hold their
-        rows, and the batch need not read or write them again. The statements may
-        still run when this returns (Neo4j pipelines them): the caller can send more
-        before it calls the function. A store without locks returns None.
+        rows. Only a store that lets writers run concurrently needs locks.
         """
-        return None
 
     # ---------------------------------------------------------------- plumbing
     def __enter__(self) -> Self:
@@ -243,62 +237,64 @@ class CypherGraphStore(ABC):
         edges = aggregate_edges(results)
         rows = {i: row.row() for i, row in entities.items()}
         locks = lock_rows({i: row.type for i, row in entities.items()}, rows)
-        return Batch(
+        batch = Batch(
             results=results,
             entities=entities,
             entity_rows=rows,
             locks=locks,
             edges=edges,
             edge_rows={key: edge.row() for key, edge in edges.items()},
-            documents=self._document_rows(results),
         )
+        return replace(batch, store_rows=self._store_rows(batch))
 
     def _write_batch(self, batch: Batch, then: Callable[[], None] | None = None) -> WriteStats:
         """Write one batch; runs inside its transaction. ``then`` is called when all
         is written, before the commit."""
+        self._lock_documents([r.id for r in batch.results], create=True)
+        cleared, unchanged, replaced = self._clear_stored(batch)
+        if cleared is None:
+            return WriteStats(documents_skipped=unchanged)
+        self._write_entities(cleared, None)  # the entities first: the MENTIONS need them
+        self._write_documents(cleared.store_rows)
+        self._merge_edges(cleared)
+        if then is not None:
+            then()
+        return self._batch_stats(cleared, unchanged, replaced)
+
+    def _clear_stored(self, batch: Batch) -> tuple[Batch | None, int, int]:
+        """Make room for a batch whose documents are locked: leave out the documents
+        stored as they are, and retract the stored version of the others.
+
+        Returns the batch left (None: nothing is), how many documents were left out,
+        and how many were retracted.
+        """
         results = batch.results
-        self._lock_documents([r.id for r in results], create=True)
-        # Checked again under the locks: another writer may have stored them meanwhile.
+        # Checked under the locks: another writer may have stored them meanwhile.
         stored = self._stored_hashes([r.id for r in results])
-        unchanged = [r for r in results if stored.get(r.id) == r.content_hash]
+        unchanged = sum(stored.get(r.id) == r.content_hash for r in results)
         if unchanged:
             results = [r for r in results if stored.get(r.id) != r.content_hash]
             if not results:
-                return WriteStats(documents_skipped=len(unchanged))
+                return None, unchanged, 0
             batch = self._prepare(results)
         old = list(self.extractions(r.id for r in results if r.id in stored))
-        locks = batch.locks
-        if old:  # their entities too, in the one order
-            types = {i: row.type for i, row in batch.entities.items()}
-            locks = lock_rows(
-                {**{e.id: e.type.value for r in old for e in r.entities}, **types},
-                batch.entity_rows,
-            )
-        compared = self._lock_entities(locks, create=True)
         if old:  # a new version of a stored document replaces the old one's share
-            if compared is not None:
-                compared()  # what the lock read: changed by the retraction
+            types = {i: row.type for i, row in batch.entities.items()}
+            old_types = {e.id: e.type.value for r in old for e in r.entities}
+            # all in the one order: the old versions' entities and the batch's
+            self._lock_entities(lock_rows({**old_types, **types}, batch.entity_rows), create=True)
             self._retract_locked(old)
-            compared = None
-        if compared is None:  # the entities first: the documents' MENTIONS need them
-            self._write_entities(batch, None)
-            self._write_documents(batch.documents)
-            self._merge_edges(batch)()
-        else:  # the lock created the missing entities: the documents and edges need
-            # not wait for what it found
-            self._write_documents(batch.documents)
-            merged = self._merge_edges(batch)
-            self._write_entities(batch, compared())
-            merged()
-        if then is not None:
-            then()
+        return batch, unchanged, len(old)
+
+    @staticmethod
+    def _batch_stats(batch: Batch, unchanged: int, replaced: int) -> WriteStats:
         return WriteStats(
-            documents_written=len(results),
-            documents_skipped=len(unchanged),
-            documents_replaced=len(old),
+            documents_written=len(batch.results),
+            documents_skipped=unchanged,
+            documents_replaced=replaced,
             entities=len(batch.entities),
             relationships=len(batch.edges),
-            relation_mentions=sum(len(r.relations) for r in results),
+            relation_mentions=sum(len(r.relations) for r in batch.results),
         )
 
     def _write_entities(self, batch: Batch, stale: Mapping[str, dict[str, Any]] | None) -> None:
@@ -333,15 +329,16 @@ class CypherGraphStore(ABC):
             if rows:
                 self._write(cypher.upsert_entities(lbl, self.dialect), {"rows": rows})
 
-    def _document_rows(self, results: list[ExtractionResult]) -> Any:
-        """What :meth:`_write_documents` writes for ``results``: Document rows, and
-        MENTIONS rows by entity label."""
+    def _store_rows(self, batch: Batch) -> Any:
+        """What the store's own statements write a batch with, computed with the rest
+        of it: here, what :meth:`_write_documents` writes, Document rows and MENTIONS
+        rows by entity label."""
         mentions: dict[str, dict[tuple[str, str], dict[str, Any]]] = defaultdict(dict)
-        for r in results:
+        for r in batch.results:
             for m in mention_rows(r):
                 mentions[m["type"]].setdefault((m["d"], m["e"]), m)
         return (
-            [document_row(r) for r in results],
+            [document_row(r) for r in batch.results],
             {lbl: [m for _, m in sorted(mentions[lbl].items())] for lbl in sorted(mentions)},
         )
 
@@ -376,20 +373,14 @@ class CypherGraphStore(ABC):
                 found[agg.key] = agg
         return found
 
-    def _merge_edges(self, batch: Batch) -> Callable[[], None]:
+    def _merge_edges(self, batch: Batch) -> None:
         """Add the batch's edges to what is stored: merged into existing edges, new
-        ones created; the batch is not changed.
-
-        A store may send the statements and return before they ran (Neo4j): the
-        function returned then finishes the work, and the statements sent in between
-        must not touch the batch's edges.
-        """
+        ones created; the batch is not changed."""
         merged = {}
         for key, old in self._read_edges(batch.edges).items():
             old.merge(batch.edges[key])
             merged[key] = old.row()
         self._put_rows({**batch.edge_rows, **merged})
-        return lambda: None
 
     def _put_edges(self, edges: Iterable[EdgeAggregate]) -> None:
         self._put_rows({e.key: e.row() for e in edges})
@@ -424,11 +415,9 @@ class CypherGraphStore(ABC):
         self._lock_documents(ids, create=False)
         gone = list(self.extractions(ids))
         if gone:
-            locked = self._lock_entities(
+            self._lock_entities(
                 lock_rows({e.id: e.type.value for r in gone for e in r.entities}), create=False
             )
-            if locked is not None:
-                locked()
             self._retract_locked(gone)
         return len(gone)
 

@@ -27,7 +27,7 @@ The password is only handed to the driver: no message, repr or log line shows it
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
 
 import neo4j
@@ -44,11 +44,11 @@ from neo4j.exceptions import (
 from neo4j.graph import Node, Path, Relationship
 
 from kg.errors import ConfigError, QueryError, StoreError, StoreUnavailableError
-from kg.models import ExtractionResult
+from kg.ontology import ENTITY_TYPES, RELATIONS
 from kg.settings import Settings
 from kg.store import cypher
 from kg.store.aggregate import EdgeAggregate, document_row, mention_rows
-from kg.store.base import QueryResult
+from kg.store.base import QueryResult, WriteStats
 from kg.store.graph import Batch, CypherGraphStore
 
 __all__ = ["BATCH_SIZE", "Neo4jStore", "redact_uri"]
@@ -300,19 +300,6 @@ class Neo4jStore(CypherGraphStore):
         else:  # read (and any error raised) by the next statement, or by the commit
             self._tx.run(_PLANNED_ONCE + query, _parameters(params))
 
-    def _send_each(
-        self, statements: Iterable[tuple[str, Mapping[str, Any]]]
-    ) -> Callable[[], list[list[dict[str, Any]]]]:
-        """Send statements of the open transaction; return the function that reads
-        their records (and raises their errors)."""
-        assert self._tx is not None
-        results = [
-            self._tx.run(_PLANNED_ONCE + query, _parameters(params)) for query, params in statements
-        ]
-        return lambda: [
-            [{k: _plain(v) for k, v in rec.items()} for rec in result] for result in results
-        ]
-
     def _records(self, query: str, params: Mapping[str, Any] | None = None) -> list[dict[str, Any]]:
         keys, rows = self._execute(query, params)
         return [dict(zip(keys, row, strict=True)) for row in rows]
@@ -340,49 +327,79 @@ class Neo4jStore(CypherGraphStore):
         if ids:
             self._write(cypher.lock_documents(create=create), {"ids": sorted(ids)})
 
-    def _lock_entities(
-        self, rows: Mapping[str, list[dict[str, Any]]], *, create: bool
-    ) -> Callable[[], dict[str, dict[str, Any]]]:
-        sent = self._send_each(
-            (cypher.lock_entities(lbl, self.dialect, create=create), {"rows": locked})
-            for lbl, locked in rows.items()
-        )
-        return lambda: {rec["id"]: rec for recs in sent() for rec in recs}
+    def _lock_entities(self, rows: Mapping[str, list[dict[str, Any]]], *, create: bool) -> None:
+        for lbl, locked in rows.items():
+            self._write(cypher.lock_entities(lbl, self.dialect, create=create), {"rows": locked})
 
     # ------------------------------------------------------------------ writes
-    def _document_rows(self, results: list[ExtractionResult]) -> list[dict[str, Any]]:
-        rows = []
-        for r in results:
-            mentions = {m["e"]: m for m in mention_rows(r)}
-            row = document_row(r, packed=True)
-            row["mentions"] = [
-                {"e": e, "count": m["count"], "forms": m["forms"]}
-                for e, m in sorted(mentions.items())
-            ]
-            rows.append(row)
-        return rows
+    def _store_rows(self, batch: Batch) -> dict[str, Any]:
+        """The parameters of :func:`kg.store.cypher.write_batch` for ``batch``."""
+        params: dict[str, Any] = {"ids": [r.id for r in batch.results]}
+        position: dict[str, int] = {}
+        for lbl in ENTITY_TYPES:
+            params[lbl] = batch.locks.get(lbl, [])
+            for row in params[lbl]:
+                position[row["id"]] = len(position)
+        params["documents"] = [
+            {
+                **document_row(r, packed=True),
+                "mentions": [
+                    {"e": position[m["e"]], "count": m["count"], "forms": m["forms"]}
+                    for m in sorted(mention_rows(r), key=lambda m: m["e"])
+                ],
+            }
+            for r in batch.results
+        ]
+        for rtype in RELATIONS:
+            params[rtype] = []
+        for key in sorted(batch.edges):
+            rtype, s, t = key
+            params[rtype].append({**batch.edge_rows[key], "a": position[s], "b": position[t]})
+        return params
 
-    def _write_documents(self, rows: list[dict[str, Any]]) -> None:
-        self._write(cypher.upsert_documents_with_mentions(), {"rows": rows})
+    def _write_batch(self, batch: Batch, then: Callable[[], None] | None = None) -> WriteStats:
+        """Write one batch in one statement (:func:`kg.store.cypher.write_batch`),
+        unless some of its documents are stored: then as the other stores do, after
+        their stored versions are retracted."""
+        self._lock_documents([r.id for r in batch.results], create=True)
+        written = self._write_new(batch)
+        unchanged = replaced = 0
+        if written is None:
+            cleared, unchanged, replaced = self._clear_stored(batch)
+            if cleared is None:
+                return WriteStats(documents_skipped=unchanged)
+            batch = cleared
+            written = self._write_new(batch)
+            if written is None:  # under the batch's locks: nobody stored them since
+                raise StoreError(f"{self.uri}: documents reappeared inside a transaction")
+        stale, stored_edges = written
+        self._write_entities(batch, stale)
+        self._put_edges(stored_edges)
+        if then is not None:
+            then()
+        return self._batch_stats(batch, unchanged, replaced)
 
-    def _merge_edges(self, batch: Batch) -> Callable[[], None]:
-        groups = self._edge_groups(batch.edges)
-        rows = batch.edge_rows
-        sent = self._send_each(
-            (cypher.create_or_read_edges(rtype, src, tgt), {"rows": [rows[k] for k in group]})
-            for (rtype, src, tgt), group in groups.items()
-        )
-
-        def finish() -> None:  # the edges that were stored come back, to be merged
-            stored: list[EdgeAggregate] = []
-            for (rtype, _, _), recs in zip(groups, sent(), strict=True):
-                for rec in recs:
-                    old = EdgeAggregate.from_row(rtype, rec)
-                    old.merge(batch.edges[old.key])
-                    stored.append(old)
-            self._put_edges(stored)
-
-        return finish
+    def _write_new(
+        self, batch: Batch
+    ) -> tuple[dict[str, dict[str, Any]], list[EdgeAggregate]] | None:
+        """Run :func:`kg.store.cypher.write_batch`: None if some documents are stored,
+        else the entities that differ from their rows (by id) and the stored edges,
+        merged with the batch's."""
+        assert self._tx is not None
+        result = self._tx.run(_PLANNED_ONCE + cypher.write_batch(), _parameters(batch.store_rows))
+        record = result.single()
+        if record is None:
+            return None
+        stale = {row["id"]: row for row in record["stale"]}
+        stored: list[EdgeAggregate] = []
+        for rtype in RELATIONS:
+            rows = batch.store_rows[rtype]
+            for found in record[rtype]:
+                row = rows[found["i"]]
+                old = EdgeAggregate.from_row(rtype, {**found, "s": row["s"], "t": row["t"]})
+                old.merge(batch.edges[old.key])
+                stored.append(old)
+        return stale, stored
 
     # ------------------------------------------------------------------- query
     def _query(self, text: str, params: Mapping[str, Any], *, write: bool) -> QueryResult:
