@@ -94,6 +94,12 @@ def _parameters(params: Mapping[str, Any] | None) -> dict[str, Any]:
     return {k: _Rows(v) if isinstance(v, list) else v for k, v in (params or {}).items()}
 
 
+def _listed(row: Mapping[str, Any], fields: tuple[str, ...]) -> list[Any]:
+    """A row as the list of its ``fields``' values (how :func:`kg.store.cypher.write_batch`
+    takes its rows)."""
+    return [row[f] for f in fields]
+
+
 _TEMPORAL = (neo4j.time.Date, neo4j.time.DateTime, neo4j.time.Time)
 
 
@@ -337,14 +343,15 @@ class Neo4jStore(CypherGraphStore):
         params: dict[str, Any] = {"ids": [r.id for r in batch.results]}
         position: dict[str, int] = {}
         for lbl in ENTITY_TYPES:
-            params[lbl] = batch.locks.get(lbl, [])
-            for row in params[lbl]:
+            locked = batch.locks.get(lbl, [])
+            params[lbl] = [_listed(row, cypher.ENTITY_FIELDS) for row in locked]
+            for row in locked:
                 position[row["id"]] = len(position)
         params["documents"] = [
             {
                 **document_row(r, packed=True),
                 "mentions": [
-                    {"e": position[m["e"]], "count": m["count"], "forms": m["forms"]}
+                    _listed({**m, "e": position[m["e"]]}, cypher.MENTION_FIELDS)
                     for m in sorted(mention_rows(r), key=lambda m: m["e"])
                 ],
             }
@@ -352,9 +359,10 @@ class Neo4jStore(CypherGraphStore):
         ]
         for rtype in RELATIONS:
             params[rtype] = []
-        for key in sorted(batch.edges):
+        for key in sorted(batch.edges):  # the ends by position
             rtype, s, t = key
-            params[rtype].append({**batch.edge_rows[key], "a": position[s], "b": position[t]})
+            row = {**batch.edge_rows[key], "a": position[s], "b": position[t]}
+            params[rtype].append(_listed(row, cypher.EDGE_FIELDS))
         return params
 
     def _write_batch(self, batch: Batch, then: Callable[[], None] | None = None) -> WriteStats:
@@ -393,11 +401,13 @@ class Neo4jStore(CypherGraphStore):
         stale = {row["id"]: row for row in record["stale"]}
         stored: list[EdgeAggregate] = []
         for rtype in RELATIONS:
-            rows = batch.store_rows[rtype]
+            if not record[rtype]:
+                continue
+            keys = [key for key in sorted(batch.edges) if key[0] == rtype]  # as in the rows
             for found in record[rtype]:
-                row = rows[found["i"]]
-                old = EdgeAggregate.from_row(rtype, {**found, "s": row["s"], "t": row["t"]})
-                old.merge(batch.edges[old.key])
+                key = keys[found["i"]]
+                old = EdgeAggregate.from_row(rtype, {**found, "s": key[1], "t": key[2]})
+                old.merge(batch.edges[key])
                 stored.append(old)
         return stale, stored
 
