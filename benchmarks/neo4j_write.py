@@ -11,7 +11,7 @@ is wiped first.
 Two writers of the same graph, in the same run, on the same server:
 
 - **batched**: :meth:`kg.store.neo4j.Neo4jStore.write`, the project's writer:
-  batches of documents, ``UNWIND $rows`` statements, one transaction per batch.
+  batches of documents, one transaction per batch, written by one ``UNWIND`` statement.
   It writes everything a relationship comes with: documents, entities, mentions,
   aggregated edges.
 - **baseline**: the same graph written row at a time, the way a naive loader

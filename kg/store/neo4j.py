@@ -6,12 +6,14 @@ come from the ontology only. Opening a store for writing creates, if missing,
 uniqueness constraints on the ids, indexes on names and a full-text index over
 names and aliases (:func:`kg.store.cypher.neo4j_schema`).
 
-Writes go in batches, ``UNWIND $rows`` per statement, one managed transaction per
-batch of documents: the driver retries a batch that failed for a transient reason
-(a deadlock, a lost leader) and a crash loses at most the batch in flight. Several
-processes may write at once: a batch first locks its documents and entities in id
-order, so writers that share entities wait for each other instead of overwriting
-each other's aggregates, and never deadlock on the way. No APOC is needed.
+Writes go in batches, one managed transaction per batch of documents: the driver
+retries a batch that failed for a transient reason (a deadlock, a lost leader) and a
+crash loses at most the batch in flight. A batch of new documents is written by one
+``UNWIND``/``MERGE`` statement (:func:`kg.store.cypher.write_batch`); documents
+stored before are retracted first. Several processes may write at once: a batch
+first locks its documents and entities in id order, so writers that share entities
+wait for each other instead of overwriting each other's aggregates, and never
+deadlock on the way. No APOC is needed.
 
 A Document keeps its extraction result, to retract it later, as compressed JSON
 bytes (``extraction``; graphs that hold it as JSON text read the same).

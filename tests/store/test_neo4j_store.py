@@ -19,7 +19,7 @@ from kg.models import Entity, Evidence, ExtractionResult, Mention, Relation
 from kg.ontology import ENTITY_TYPES, RELATION_TYPES, EntityType
 from kg.settings import get_settings
 from kg.store import open_store
-from kg.store.base import GraphStore
+from kg.store.base import GraphStore, WriteStats
 from kg.store.neo4j import Neo4jStore
 from tests.neo4j_fixtures import Neo4jServer
 
@@ -238,6 +238,47 @@ def test_concurrent_writers_sharing_entities_lose_nothing(
         store.write(docs)
         assert _order_free(store) == concurrent
     assert sum(r.support for r in neo4j_store.relationships()) == 240
+
+
+def test_concurrent_writers_of_the_same_documents_write_each_once(
+    neo4j_server: Neo4jServer, neo4j_store: Neo4jStore
+) -> None:
+    """A writer that finds its documents stored by another meanwhile skips them."""
+    docs = [
+        _doc(
+            f"d{i:03d}",
+            ("INVESTS_IN", f"org:a{i % 4}", "org:hub"),
+            ("LEADS", "person:x", "org:hub"),
+        )
+        for i in range(40)
+    ]
+    start = threading.Barrier(2)
+    stats: list[WriteStats] = []
+    errors: list[BaseException] = []
+
+    def load() -> None:
+        try:
+            with neo4j_server.open(batch_size=4) as store:
+                start.wait()
+                stats.append(store.write(docs))
+        except BaseException as err:  # reported below, in the test's thread
+            errors.append(err)
+
+    threads = [threading.Thread(target=load) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    assert sum(s.documents_written for s in stats) == 40
+    assert sum(s.documents_skipped for s in stats) == 40
+    concurrent = _order_free(neo4j_store)
+    neo4j_server.wipe()
+    with neo4j_server.open() as store:
+        store.write(docs)
+        assert _order_free(store) == concurrent
+    (hub_leads,) = [r for r in neo4j_store.relationships() if r.type == "LEADS"]
+    assert hub_leads.support == 40
 
 
 def test_a_pipelined_statement_that_fails_fails_its_whole_transaction(
