@@ -185,9 +185,8 @@ _LADYBUG_CASTS = {
 
 
 def _value(prop: str, dialect: Dialect, fields: tuple[str, ...] | None = None) -> str:
-    """The row's value of a property: ``row.prop``, or by position in ``fields`` when
-    the row is a list."""
-    ref = f"row.{prop}" if fields is None else _at("row", fields, prop)
+    """The row's value of a property (``fields``: of a list row)."""
+    ref = _at("row", fields, prop)
     if prop in _DATES:
         return f"date({ref})"
     if dialect == "ladybug" and prop in _LADYBUG_CASTS:
@@ -195,9 +194,9 @@ def _value(prop: str, dialect: Dialect, fields: tuple[str, ...] | None = None) -
     return ref
 
 
-def _at(var: str, fields: tuple[str, ...], name: str) -> str:
-    """A field of a list row: ``row[3]``."""
-    return f"{var}[{fields.index(name)}]"
+def _at(var: str, fields: tuple[str, ...] | None, name: str) -> str:
+    """A field of a row: ``row.name`` of a map, ``row[3]`` of a list of ``fields``."""
+    return f"{var}.{name}" if fields is None else f"{var}[{fields.index(name)}]"
 
 
 def upsert_edges(rtype: str, src: str, tgt: str, dialect: Dialect) -> str:
@@ -302,13 +301,12 @@ def lock_entities(lbl: str, dialect: Dialect, *, create: bool) -> str:
 
 
 def _merge_locked(lbl: str, dialect: Dialect, fields: tuple[str, ...] | None = None) -> str:
-    def at(name: str) -> str:
-        return f"row.{name}" if fields is None else _at("row", fields, name)
-
+    """MERGE of the entity of ``row``, locked if it exists (``fields``: of a list row)."""
     return (
-        f"MERGE {_node('e', lbl, at('id'), dialect)} "
-        f"ON CREATE SET e.name = {at('name')}, e.aliases = {at('aliases')}, "
-        f"e.wikidata = {at('wikidata')} "
+        f"MERGE {_node('e', lbl, _at('row', fields, 'id'), dialect)} "
+        f"ON CREATE SET e.name = {_at('row', fields, 'name')}, "
+        f"e.aliases = {_at('row', fields, 'aliases')}, "
+        f"e.wikidata = {_at('row', fields, 'wikidata')} "
         "ON MATCH SET e._kg_lock = true REMOVE e._kg_lock"
     )
 
@@ -354,7 +352,8 @@ def write_batch() -> str:
         f"AND coalesce(e.wikidata, '') = coalesce({wikidata}, ''), false)"
     )
     parts = [
-        "OPTIONAL MATCH (s:Document) WHERE s.id IN $ids AND s.content_hash IS NOT NULL "
+        "OPTIONAL MATCH (s:Document) USING INDEX SEEK s:Document(id) "
+        "WHERE s.id IN $ids AND s.content_hash IS NOT NULL "
         "WITH count(s) AS stored WHERE stored = 0"
     ]
     for lbl in ENTITY_TYPES:
