@@ -13,6 +13,7 @@ their type; LadybugDB has one table per type and no shared label.
 from __future__ import annotations
 
 import re
+from functools import cache
 from typing import Literal
 
 from kg.errors import OntologyError
@@ -319,6 +320,7 @@ MENTION_FIELDS = ("e", "count", "forms")
 EDGE_FIELDS = ("a", "b", *EDGE_PROPERTIES)
 
 
+@cache
 def write_batch() -> str:
     """A batch's documents, entities, MENTIONS and new edges in one statement (Neo4j).
 

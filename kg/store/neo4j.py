@@ -380,8 +380,11 @@ class Neo4jStore(CypherGraphStore):
                 return WriteStats(documents_skipped=unchanged)
             batch = cleared
             written = self._write_new(batch)
-            if written is None:  # under the batch's locks: nobody stored them since
-                raise StoreError(f"{self.uri}: documents reappeared inside a transaction")
+            if written is None:  # under the batch's locks: nobody can store them since
+                raise StoreError(
+                    f"Neo4j at {self.uri}: a batch's documents were still stored after "
+                    "their retraction in the same transaction"
+                )
         stale, stored_edges = written
         self._write_entities(batch, stale)
         self._put_edges(stored_edges)
