@@ -204,6 +204,41 @@ def test_writing_twice_changes_nothing(neo4j_store: Neo4jStore) -> None:
     assert invests.support == 2 and invests.documents == ["d1", "d2"]
 
 
+def _write_concurrently(
+    server: Neo4jServer, parts: list[list[ExtractionResult]], *, batch_size: int
+) -> list[WriteStats]:
+    """Write each part from its own thread and store, all starting together."""
+    start = threading.Barrier(len(parts))
+    stats: list[WriteStats] = []
+    errors: list[BaseException] = []
+
+    def load(part: list[ExtractionResult]) -> None:
+        try:
+            with server.open(batch_size=batch_size) as store:
+                start.wait()
+                stats.append(store.write(part))
+        except BaseException as err:  # reported below, in the test's thread
+            errors.append(err)
+
+    threads = [threading.Thread(target=load, args=(part,)) for part in parts]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    return stats
+
+
+def _assert_one_writer_makes_the_same(
+    server: Neo4jServer, store: Neo4jStore, docs: list[ExtractionResult]
+) -> None:
+    concurrent = _order_free(store)
+    server.wipe()
+    with server.open() as alone:
+        alone.write(docs)
+        assert _order_free(alone) == concurrent
+
+
 def test_concurrent_writers_sharing_entities_lose_nothing(
     neo4j_server: Neo4jServer, neo4j_store: Neo4jStore
 ) -> None:
@@ -217,26 +252,8 @@ def test_concurrent_writers_sharing_entities_lose_nothing(
         )
         for i in range(120)
     ]
-    errors: list[BaseException] = []
-
-    def load(part: list[ExtractionResult]) -> None:
-        try:
-            with neo4j_server.open(batch_size=5) as store:
-                store.write(part)
-        except BaseException as err:  # reported below, in the test's thread
-            errors.append(err)
-
-    threads = [threading.Thread(target=load, args=(docs[k::3],)) for k in range(3)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    assert errors == []
-    concurrent = _order_free(neo4j_store)
-    neo4j_server.wipe()
-    with neo4j_server.open() as store:
-        store.write(docs)
-        assert _order_free(store) == concurrent
+    _write_concurrently(neo4j_server, [docs[k::3] for k in range(3)], batch_size=5)
+    _assert_one_writer_makes_the_same(neo4j_server, neo4j_store, docs)
     assert sum(r.support for r in neo4j_store.relationships()) == 240
 
 
@@ -252,31 +269,10 @@ def test_concurrent_writers_of_the_same_documents_write_each_once(
         )
         for i in range(40)
     ]
-    start = threading.Barrier(2)
-    stats: list[WriteStats] = []
-    errors: list[BaseException] = []
-
-    def load() -> None:
-        try:
-            with neo4j_server.open(batch_size=4) as store:
-                start.wait()
-                stats.append(store.write(docs))
-        except BaseException as err:  # reported below, in the test's thread
-            errors.append(err)
-
-    threads = [threading.Thread(target=load) for _ in range(2)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    assert errors == []
+    stats = _write_concurrently(neo4j_server, [docs, docs], batch_size=4)
     assert sum(s.documents_written for s in stats) == 40
     assert sum(s.documents_skipped for s in stats) == 40
-    concurrent = _order_free(neo4j_store)
-    neo4j_server.wipe()
-    with neo4j_server.open() as store:
-        store.write(docs)
-        assert _order_free(store) == concurrent
+    _assert_one_writer_makes_the_same(neo4j_server, neo4j_store, docs)
     (hub_leads,) = [r for r in neo4j_store.relationships() if r.type == "LEADS"]
     assert hub_leads.support == 40
 
